@@ -1,0 +1,1 @@
+"""Game Scheduler: schedule Discord game sessions with signups, waitlists and reminders."""

@@ -1,0 +1,1 @@
+"""The all-in-one process behind `game-scheduler up`."""

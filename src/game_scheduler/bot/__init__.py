@@ -1,0 +1,1 @@
+"""The Discord bot: announcements, buttons, DMs, slash commands, event consumer."""

@@ -1,0 +1,88 @@
+"""The ``game-scheduler`` command: thin wrappers that parse arguments and start one part."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from game_scheduler.config import get_settings
+
+# Each subcommand's implementation lives with its process; importing lazily keeps `--help` fast
+# and lets a process start without the other processes' dependencies loaded.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "up": ("game_scheduler.app.up", "run everything in one process on SQLite (no services needed)"),
+    "api": ("game_scheduler.api.main", "serve the HTTP API and dashboard (uvicorn)"),
+    "bot": ("game_scheduler.bot.main", "run the Discord bot and its event consumer"),
+    "worker": ("game_scheduler.scheduler.cli", "run a Celery worker for the scheduler tasks"),
+    "beat": ("game_scheduler.scheduler.cli", "run Celery beat (exactly one per deployment)"),
+}
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from game_scheduler import migrate
+
+    if args.downgrade:
+        migrate.downgrade(revision=args.revision)
+    else:
+        migrate.upgrade(revision=args.revision)
+    print(f"database migrated to {args.revision}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="game-scheduler",
+        description="Schedule Discord game sessions: signups, waitlist, reminders, calendars.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    migrate = sub.add_parser(
+        "migrate", help="upgrade the database (DATABASE_URL) to the newest schema"
+    )
+    migrate.add_argument(
+        "revision", nargs="?", default="head", help="target revision (default: head)"
+    )
+    migrate.add_argument("--downgrade", action="store_true", help="go down to REVISION instead")
+    migrate.set_defaults(handler=_migrate)
+    for name, (module, help_text) in COMMANDS.items():
+        cmd = sub.add_parser(name, help=help_text, add_help=False)
+        cmd.add_argument("args", nargs=argparse.REMAINDER)
+        cmd.set_defaults(handler=_delegate(module, name))
+    return parser
+
+
+def _delegate(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            target = importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name and error.name.startswith("game_scheduler"):
+                print(f"game-scheduler {name}: not available in this version", file=sys.stderr)
+                return 2
+            raise
+        code: int = target.main(name, list(args.args))
+        return code
+
+    return run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    logging.basicConfig(
+        level=get_settings().log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    code: int = args.handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Settings: the one place that reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting comes from an environment variable of the same name (upper case)."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite:///game_scheduler.db"
+    rabbitmq_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+
+    discord_token: SecretStr | None = None
+    discord_client_id: str | None = None
+    discord_client_secret: SecretStr | None = None
+    discord_api_base: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg"
+    discord_oauth_url: str = "https://discord.com/oauth2/authorize"
+
+    secret_key: SecretStr = SecretStr("dev-insecure-change-me")
+    public_url: str = "http://127.0.0.1:8000"
+
+    default_reminder_offsets: list[int] = Field(default_factory=lambda: [60, 15])
+    default_max_players: int = 10
+    default_duration_minutes: int = 120
+
+    check_notifications_interval: float = 60.0
+    notification_lookahead: float = 120.0
+    update_status_interval: float = 15.0
+    relay_outbox_interval: float = 5.0
+
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the environment once per process; tests call ``get_settings.cache_clear()``."""
+    return Settings()

@@ -1,0 +1,159 @@
+"""Engines made lazily, once per process: async sessions for api and bot, sync for the scheduler."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from game_scheduler.config import get_settings
+
+_sync_engine: Engine | None = None
+_async_engine: AsyncEngine | None = None
+_engine_pid: int | None = None
+
+
+def sync_url(url: str) -> str:
+    """Pick the sync driver: psycopg 3 for PostgreSQL, the stdlib for SQLite."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    driver = {"postgresql": "psycopg", "sqlite": "pysqlite"}.get(backend)
+    return (
+        parsed.set(drivername=f"{backend}+{driver}").render_as_string(hide_password=False)
+        if driver
+        else url
+    )
+
+
+def async_url(url: str) -> str:
+    """Pick the async driver: psycopg 3 for PostgreSQL, aiosqlite for SQLite."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    driver = {"postgresql": "psycopg", "sqlite": "aiosqlite"}.get(backend)
+    return (
+        parsed.set(drivername=f"{backend}+{driver}").render_as_string(hide_password=False)
+        if driver
+        else url
+    )
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if make_url(url).get_backend_name() == "sqlite":
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+
+
+def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def _check_pid() -> None:
+    """A forked child must not reuse its parent's connections: drop them without closing."""
+    global _sync_engine, _async_engine, _engine_pid
+    if _engine_pid is not None and _engine_pid != os.getpid():
+        if _sync_engine is not None:
+            _sync_engine.dispose(close=False)
+        _sync_engine = None
+        _async_engine = None
+    _engine_pid = os.getpid()
+
+
+def get_sync_engine() -> Engine:
+    """The process's sync engine, made on first use."""
+    global _sync_engine
+    _check_pid()
+    if _sync_engine is None:
+        url = sync_url(get_settings().database_url)
+        _sync_engine = create_engine(url, **_engine_options(url))
+        _enable_sqlite_foreign_keys(_sync_engine)
+    return _sync_engine
+
+
+def get_async_engine() -> AsyncEngine:
+    """The process's async engine, made on first use."""
+    global _async_engine
+    _check_pid()
+    if _async_engine is None:
+        url = async_url(get_settings().database_url)
+        _async_engine = create_async_engine(url, **_engine_options(url))
+        _enable_sqlite_foreign_keys(_async_engine.sync_engine)
+    return _async_engine
+
+
+@contextmanager
+def get_sync_db_session() -> Iterator[Session]:
+    """A sync session for the scheduler; rolled back if the block raises."""
+    factory = sessionmaker(get_sync_engine(), expire_on_commit=False)
+    with factory() as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@asynccontextmanager
+async def get_db_session() -> AsyncIterator[AsyncSession]:
+    """An async session for api and bot; rolled back if the block raises."""
+    factory = async_sessionmaker(get_async_engine(), expire_on_commit=False)
+    async with factory() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+async def db_session_dependency() -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency form of :func:`get_db_session`."""
+    async with get_db_session() as session:
+        yield session
+
+
+def dispose_after_fork() -> None:
+    """Forget the parent's engines in a freshly forked worker process."""
+    global _sync_engine, _async_engine, _engine_pid
+    if _sync_engine is not None:
+        _sync_engine.dispose(close=False)
+    _sync_engine = None
+    _async_engine = None
+    _engine_pid = os.getpid()
+
+
+async def dispose_engines() -> None:
+    """Close every pooled connection (tests and clean shutdown)."""
+    global _sync_engine, _async_engine
+    if _async_engine is not None:
+        await _async_engine.dispose()
+    if _sync_engine is not None:
+        _sync_engine.dispose()
+    _sync_engine = None
+    _async_engine = None
+
+
+def dispose_sync_engine() -> None:
+    """Close the sync engine's connections (scheduler shutdown, tests)."""
+    global _sync_engine
+    if _sync_engine is not None:
+        _sync_engine.dispose()
+    _sync_engine = None

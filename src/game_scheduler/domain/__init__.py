@@ -1,0 +1,1 @@
+"""Rules with no I/O: reminder inheritance, waitlist order, status transitions, permissions."""

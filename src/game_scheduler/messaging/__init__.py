@@ -1,0 +1,1 @@
+"""Events, their topology on RabbitMQ, the outbox, publishers and the consumer."""

@@ -1,0 +1,130 @@
+"""Event types, their payloads and the envelope every process publishes and consumes."""
+
+from __future__ import annotations
+
+import enum
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EventType(enum.StrEnum):
+    """The routing key of each event: what happened, in the past tense."""
+
+    GAME_CREATED = "game.created"
+    GAME_UPDATED = "game.updated"
+    GAME_CANCELLED = "game.cancelled"
+    GAME_STARTED = "game.started"
+    GAME_COMPLETED = "game.completed"
+    PLAYER_JOINED = "game.player_joined"
+    PLAYER_LEFT = "game.player_left"
+    WAITLIST_PROMOTED = "game.waitlist_promoted"
+    SEND_DM = "notification.send_dm"
+
+
+class DmKind(enum.StrEnum):
+    """Why a direct message is sent."""
+
+    REMINDER = "reminder"
+    WAITLIST_PROMOTION = "waitlist_promotion"
+    CANCELLATION = "cancellation"
+    RESCHEDULED = "rescheduled"
+    REMOVED = "removed"
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GameRef(_Payload):
+    """Which game an event is about, with where it is announced."""
+
+    game_id: int
+    guild_discord_id: str
+    channel_discord_id: str
+
+
+class GameChanged(GameRef):
+    """A game's details changed; ``changes`` names the fields."""
+
+    changes: list[str] = Field(default_factory=list)
+
+
+class PlayerChanged(GameRef):
+    """A player joined, left or was promoted; where they stand now."""
+
+    user_discord_id: str
+    confirmed: bool
+    waitlist_position: int | None = None
+
+
+class SendDm(_Payload):
+    """Everything the bot needs to write a direct message without another query."""
+
+    recipient_discord_id: str
+    kind: DmKind
+    game_id: int
+    title: str
+    starts_at: int
+    offset_minutes: int | None = None
+    reminder_id: int | None = None
+    guild_discord_id: str
+    channel_discord_id: str
+    url: str | None = None
+
+
+PAYLOADS: dict[EventType, type[_Payload]] = {
+    EventType.GAME_CREATED: GameRef,
+    EventType.GAME_UPDATED: GameChanged,
+    EventType.GAME_CANCELLED: GameRef,
+    EventType.GAME_STARTED: GameRef,
+    EventType.GAME_COMPLETED: GameRef,
+    EventType.PLAYER_JOINED: PlayerChanged,
+    EventType.PLAYER_LEFT: PlayerChanged,
+    EventType.WAITLIST_PROMOTED: PlayerChanged,
+    EventType.SEND_DM: SendDm,
+}
+
+
+class Envelope(BaseModel):
+    """What travels: the same bytes whichever process sent it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: uuid.UUID
+    event_type: EventType
+    occurred_at: datetime
+    data: dict[str, Any]
+
+    def to_bytes(self) -> bytes:
+        """Canonical JSON: sorted keys, no spaces, UTF-8."""
+        return json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+
+    @classmethod
+    def from_bytes(cls, body: bytes) -> Envelope:
+        """Parse and validate a message body; raises ``pydantic.ValidationError`` or ValueError."""
+        envelope = cls.model_validate_json(body)
+        envelope.payload()
+        return envelope
+
+    def payload(self) -> _Payload:
+        """The typed payload for this event type."""
+        return PAYLOADS[self.event_type].model_validate(self.data)
+
+
+def make_event(event_type: EventType, payload: _Payload) -> Envelope:
+    """A fresh envelope with a new id, stamped now (UTC)."""
+    expected = PAYLOADS[event_type]
+    if not isinstance(payload, expected):
+        raise TypeError(f"{event_type} carries {expected.__name__}, not {type(payload).__name__}")
+    return Envelope(
+        event_id=uuid.uuid4(),
+        event_type=event_type,
+        occurred_at=datetime.now(UTC),
+        data=payload.model_dump(mode="json"),
+    )

@@ -1,0 +1,32 @@
+"""SQLAlchemy models; importing this package registers every table on ``Base.metadata``."""
+
+from game_scheduler.domain.reminders import ReminderStatus
+from game_scheduler.domain.status import GameStatus
+from game_scheduler.models.base import Base, UTCDateTime, utcnow
+from game_scheduler.models.game import Game, Participant
+from game_scheduler.models.guild import Channel, Guild, Role
+from game_scheduler.models.outbox import DmDelivery, OutboxEvent, ProcessedEvent
+from game_scheduler.models.reminder import Reminder
+from game_scheduler.models.user import User, new_calendar_token
+from game_scheduler.models.web_session import OAuthState, WebSession
+
+__all__ = [
+    "Base",
+    "Channel",
+    "DmDelivery",
+    "Game",
+    "GameStatus",
+    "Guild",
+    "OAuthState",
+    "OutboxEvent",
+    "Participant",
+    "ProcessedEvent",
+    "Reminder",
+    "ReminderStatus",
+    "Role",
+    "UTCDateTime",
+    "User",
+    "WebSession",
+    "new_calendar_token",
+    "utcnow",
+]

@@ -1,0 +1,86 @@
+"""A scheduled game session and its players."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from game_scheduler.domain.status import GameStatus
+from game_scheduler.models.base import Base, IdType, UTCDateTime, utcnow
+from game_scheduler.models.guild import Channel, Guild
+from game_scheduler.models.user import User
+
+
+class Game(Base):
+    """A game session posted by a host in a channel."""
+
+    __tablename__ = "game"
+    __table_args__ = (
+        Index("ix_game_status_scheduled_at", "status", "scheduled_at"),
+        CheckConstraint("max_players >= 1", name="max_players_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(ForeignKey("guild.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channel.id", ondelete="CASCADE"), index=True
+    )
+    host_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    signup_instructions: Mapped[str] = mapped_column(Text, default="")
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    max_players: Mapped[int] = mapped_column(Integer)
+    min_players: Mapped[int] = mapped_column(Integer, default=1)
+    reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[GameStatus] = mapped_column(
+        Enum(GameStatus, native_enum=False, length=20, validate_strings=True),
+        default=GameStatus.SCHEDULED,
+    )
+    discord_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    guild: Mapped[Guild] = relationship()
+    channel: Mapped[Channel] = relationship()
+    host: Mapped[User] = relationship()
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="game", order_by="Participant.position", cascade="all, delete-orphan"
+    )
+
+
+class Participant(Base):
+    """A player's signup; confirmed or waitlisted follows from position and the game's cap."""
+
+    __tablename__ = "participant"
+    __table_args__ = (
+        UniqueConstraint("game_id", "user_id"),
+        UniqueConstraint("game_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    game_id: Mapped[int] = mapped_column(ForeignKey("game.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    position: Mapped[int] = mapped_column(Integer)
+
+    game: Mapped[Game] = relationship(back_populates="participants")
+    user: Mapped[User] = relationship()

@@ -1,0 +1,28 @@
+"""Discord users who host or join games, with their private calendar feed token."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import BigInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from game_scheduler.models.base import Base, IdType, UTCDateTime, utcnow
+
+
+def new_calendar_token() -> str:
+    """An unguessable token for a user's calendar feed URL."""
+    return secrets.token_urlsafe(32)
+
+
+class User(Base):
+    """A Discord user known to the scheduler."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    discord_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    username: Mapped[str] = mapped_column(String(100), default="")
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""The scheduler: synchronous Celery tasks. No asyncio here, by design."""

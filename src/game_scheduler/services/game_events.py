@@ -1,0 +1,83 @@
+"""Build the events a game change emits, from the loaded game."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from game_scheduler.domain import waitlist
+from game_scheduler.messaging.events import (
+    DmKind,
+    EventType,
+    GameChanged,
+    GameRef,
+    PlayerChanged,
+    SendDm,
+    make_event,
+)
+from game_scheduler.messaging.outbox import stage
+from game_scheduler.models import Game, Participant
+
+
+def game_ref(game: Game) -> GameRef:
+    """The event fields that locate a game and its announcement."""
+    return GameRef(
+        game_id=game.id,
+        guild_discord_id=str(game.guild.discord_id),
+        channel_discord_id=str(game.channel.discord_id),
+    )
+
+
+def stage_game_event(session: AsyncSession, event_type: EventType, game: Game) -> None:
+    """Stage game.created / cancelled / started / completed."""
+    stage(session, make_event(event_type, game_ref(game)))
+
+
+def stage_game_updated(session: AsyncSession, game: Game, changes: list[str]) -> None:
+    """Stage game.updated naming the changed fields."""
+    payload = GameChanged(**game_ref(game).model_dump(), changes=sorted(changes))
+    stage(session, make_event(EventType.GAME_UPDATED, payload))
+
+
+def stage_player_event(
+    session: AsyncSession,
+    event_type: EventType,
+    game: Game,
+    user_discord_id: int,
+    rank: int | None = None,
+) -> None:
+    """Stage a player event; ``rank`` is their 0-based signup rank now, None once they left."""
+    payload = PlayerChanged(
+        **game_ref(game).model_dump(),
+        user_discord_id=str(user_discord_id),
+        confirmed=rank is not None and waitlist.is_confirmed(rank, game.max_players),
+        waitlist_position=None
+        if rank is None
+        else waitlist.waitlist_position(rank, game.max_players),
+    )
+    stage(session, make_event(event_type, payload))
+
+
+def stage_dm(session: AsyncSession, game: Game, recipient_discord_id: int, kind: DmKind) -> None:
+    """Stage a direct message about ``game`` to one user."""
+    ref = game_ref(game)
+    payload = SendDm(
+        recipient_discord_id=str(recipient_discord_id),
+        kind=kind,
+        game_id=game.id,
+        title=game.title,
+        starts_at=int(game.scheduled_at.timestamp()),
+        guild_discord_id=ref.guild_discord_id,
+        channel_discord_id=ref.channel_discord_id,
+    )
+    stage(session, make_event(EventType.SEND_DM, payload))
+
+
+def stage_promotions(session: AsyncSession, game: Game, promoted: list[Participant]) -> None:
+    """Announce each promoted player and tell them they now hold a seat."""
+    ranks = {p.id: rank for rank, p in enumerate(game.participants)}
+    for participant in promoted:
+        user_id = participant.user.discord_id
+        stage_player_event(
+            session, EventType.WAITLIST_PROMOTED, game, user_id, ranks[participant.id]
+        )
+        stage_dm(session, game, user_id, DmKind.WAITLIST_PROMOTION)

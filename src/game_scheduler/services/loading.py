@@ -1,0 +1,46 @@
+"""Load games with what the use cases need, locked when the caller is about to change them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from game_scheduler.domain.permissions import Actor, can_manage_game, can_see
+from game_scheduler.errors import NotAllowed, NotFound
+from game_scheduler.models import Game, Participant
+
+
+async def load_game(
+    session: AsyncSession, game_id: int, actor: Actor | None = None, *, lock: bool = False
+) -> Game:
+    """The game with its server, channel, host and players in signup order.
+
+    ``lock`` takes the game's row lock (PostgreSQL), serialising signups for one game.
+    A game in a server the actor is not a member of is reported as not found.
+    """
+    stmt = (
+        select(Game)
+        .where(Game.id == game_id)
+        .options(
+            selectinload(Game.guild),
+            selectinload(Game.channel),
+            selectinload(Game.host),
+            selectinload(Game.participants).selectinload(Participant.user),
+        )
+        .execution_options(populate_existing=True)
+    )
+    if lock:
+        stmt = stmt.with_for_update(of=Game)
+    game = (await session.execute(stmt)).scalar_one_or_none()
+    if game is None or (actor is not None and not can_see(actor, game.guild.discord_id)):
+        raise NotFound(f"game {game_id} not found")
+    return game
+
+
+def check_can_manage(actor: Actor, game: Game) -> None:
+    """Raise NotAllowed unless the actor hosts the game or manages games in its server."""
+    if not can_manage_game(
+        actor, game.guild.discord_id, game.host.discord_id, game.guild.manager_role_ids
+    ):
+        raise NotAllowed("only the host or a bot manager can change this game")

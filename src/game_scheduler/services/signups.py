@@ -1,0 +1,110 @@
+"""Join and leave games, and hosts adding or removing players; the waitlist fills freed seats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from game_scheduler.domain import permissions, status, waitlist
+from game_scheduler.errors import AlreadyJoined, GameNotOpen, NotJoined
+from game_scheduler.messaging.events import DmKind, EventType
+from game_scheduler.messaging.outbox import commit_and_publish
+from game_scheduler.models import Game, Participant
+from game_scheduler.services import game_events
+from game_scheduler.services.loading import check_can_manage, load_game
+from game_scheduler.services.registry import ensure_user
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a player stands after a signup change."""
+
+    game: Game
+    confirmed: bool
+    waitlist_position: int | None
+
+
+def _check_open(game: Game) -> None:
+    if not status.is_open_for_signup(game.status):
+        state = {
+            "IN_PROGRESS": "has already started",
+            "COMPLETED": "is over",
+            "CANCELLED": "was cancelled",
+        }.get(game.status.value, "is closed")
+        raise GameNotOpen(f"this game {state}")
+
+
+async def _add(session: AsyncSession, game: Game, discord_id: int, username: str) -> Standing:
+    _check_open(game)
+    user = await ensure_user(session, discord_id, username)
+    if any(p.user_id == user.id for p in game.participants):
+        raise AlreadyJoined("already signed up for this game")
+    participant = Participant(
+        game=game,
+        user=user,
+        position=waitlist.next_position([p.position for p in game.participants]),
+    )
+    session.add(participant)
+    await session.flush()
+    rank = len(game.participants) - 1
+    game_events.stage_player_event(session, EventType.PLAYER_JOINED, game, discord_id, rank)
+    await commit_and_publish(session)
+    return Standing(
+        game,
+        waitlist.is_confirmed(rank, game.max_players),
+        waitlist.waitlist_position(rank, game.max_players),
+    )
+
+
+async def _remove(
+    session: AsyncSession, game: Game, discord_id: int, *, removed_by_host: bool = False
+) -> Standing:
+    _check_open(game)
+    leaving = next((p for p in game.participants if p.user.discord_id == discord_id), None)
+    if leaving is None:
+        raise NotJoined("not signed up for this game")
+    promoted = waitlist.promoted_by_leave(game.participants, game.max_players, leaving)
+    game.participants.remove(leaving)
+    await session.delete(leaving)
+    await session.flush()
+    game_events.stage_player_event(session, EventType.PLAYER_LEFT, game, discord_id)
+    game_events.stage_promotions(session, game, promoted)
+    if removed_by_host:
+        game_events.stage_dm(session, game, discord_id, DmKind.REMOVED)
+    await commit_and_publish(session)
+    return Standing(game, confirmed=False, waitlist_position=None)
+
+
+async def join_game(session: AsyncSession, actor: permissions.Actor, game_id: int) -> Standing:
+    """Sign the actor up: a seat if one is free, else the end of the waitlist."""
+    game = await load_game(session, game_id, actor, lock=True)
+    return await _add(session, game, actor.discord_id, actor.username)
+
+
+async def leave_game(session: AsyncSession, actor: permissions.Actor, game_id: int) -> Standing:
+    """Drop the actor's signup; a freed seat goes to the first on the waitlist."""
+    game = await load_game(session, game_id, actor, lock=True)
+    return await _remove(session, game, actor.discord_id)
+
+
+async def add_player(
+    session: AsyncSession,
+    actor: permissions.Actor,
+    game_id: int,
+    player_discord_id: int,
+    username: str = "",
+) -> Standing:
+    """The host signs someone else up, with the same seat-or-waitlist rule."""
+    game = await load_game(session, game_id, actor, lock=True)
+    check_can_manage(actor, game)
+    return await _add(session, game, player_discord_id, username)
+
+
+async def remove_player(
+    session: AsyncSession, actor: permissions.Actor, game_id: int, player_discord_id: int
+) -> Standing:
+    """The host removes a player, who is told; the waitlist fills the seat."""
+    game = await load_game(session, game_id, actor, lock=True)
+    check_can_manage(actor, game)
+    return await _remove(session, game, player_discord_id, removed_by_host=True)

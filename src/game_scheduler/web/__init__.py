@@ -1,0 +1,1 @@
+"""The server-rendered dashboard served by the api process."""
