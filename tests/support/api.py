@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+
 import httpx
 
 from game_scheduler.api.cookies import COOKIE_NAME
