@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from game_scheduler.messaging.events import Envelope
-from game_scheduler.messaging.sync_publisher import PublishError, SyncPublisher, get_sync_publisher
+from game_scheduler.messaging.sync_publisher import PublishError, get_sync_publisher
 from game_scheduler.models import OutboxEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,12 @@ class AsyncEventPublisher(Protocol):
     """Anything that can take envelopes and return once the broker has them."""
 
     async def publish_many(self, envelopes: Sequence[Envelope]) -> None: ...
+
+
+class SyncEventPublisher(Protocol):
+    """Anything that can take envelopes without an event loop: SyncPublisher, the bus adapter."""
+
+    def publish_many(self, envelopes: Sequence[Envelope]) -> None: ...
 
 
 _async_publisher: AsyncEventPublisher | None = None
@@ -83,7 +89,7 @@ async def mark_published(session: AsyncSession, envelopes: Sequence[Envelope]) -
 
 
 def commit_and_publish_sync(
-    session: Session, publisher: SyncPublisher | None = None
+    session: Session, publisher: SyncEventPublisher | None = None
 ) -> list[Envelope]:
     """Commit, then publish what the transaction staged: the scheduler's fast path."""
     session.commit()
@@ -108,7 +114,7 @@ def commit_and_publish_sync(
 
 def relay_outbox(
     session: Session,
-    publisher: SyncPublisher,
+    publisher: SyncEventPublisher,
     *,
     batch_size: int = 500,
     min_age_seconds: float = 2.0,
@@ -132,7 +138,7 @@ def relay_outbox(
 
 
 def _relay_batch(
-    session: Session, publisher: SyncPublisher, batch_size: int, min_age_seconds: float
+    session: Session, publisher: SyncEventPublisher, batch_size: int, min_age_seconds: float
 ) -> tuple[int, int]:
     """Publish and mark one locked batch; how many rows it took and how many it published."""
     cutoff = utcnow() - timedelta(seconds=min_age_seconds)
