@@ -12,6 +12,7 @@ from game_scheduler.database import get_db_session
 from game_scheduler.messaging import outbox
 from game_scheduler.messaging.events import Envelope
 from game_scheduler.models import OutboxEvent
+from tests.support.amqp import tap
 from tests.support.api import client_for, open_session
 from tests.support.factories import create_game, member, player_id, seed_channel
 
@@ -97,3 +98,26 @@ def test_command_line_arguments():
     with pytest.raises(SystemExit) as exit_info:
         api_main.main("api", ["--workers", "0"])
     assert exit_info.value.code == 2
+
+
+async def test_production_app_publishes_to_rabbitmq(pg_db_url, rabbitmq_url, configure):
+    configure(rabbitmq_url=rabbitmq_url)
+    app = api_main.production_app()
+    await seed_channel()
+    game = await create_game()
+    player = member(player_id())
+    cookie = await open_session(player)
+    with tap(rabbitmq_url, "game.#") as events:
+        async with app.router.lifespan_context(app), client_for(app, cookie) as client:
+            assert (await client.post(f"/api/v1/games/{game.id}/join")).status_code == 200
+        [received] = events.drain()
+    assert received.routing_key == "game.player_joined"
+    envelope = Envelope.from_bytes(received.body)
+    assert envelope.data["user_discord_id"] == str(player.discord_id)
+    async with get_db_session() as db:
+        row = (
+            await db.execute(
+                select(OutboxEvent).where(OutboxEvent.event_id == str(envelope.event_id))
+            )
+        ).scalar_one()
+    assert row.published_at is not None
