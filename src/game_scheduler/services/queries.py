@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ScalarSelect, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from game_scheduler.domain import waitlist
 from game_scheduler.domain.permissions import Actor, can_manage_game
@@ -67,13 +67,12 @@ class GameDetail:
     can_manage: bool
 
 
-async def _user_id(db: AsyncSession, discord_id: int) -> int | None:
-    return (
-        await db.execute(select(User.id).where(User.discord_id == discord_id))
-    ).scalar_one_or_none()
+def _viewer(discord_id: int) -> ScalarSelect[int]:
+    """The viewer's user id as a subquery (NULL before their first signup: matches nothing)."""
+    return select(User.id).where(User.discord_id == discord_id).scalar_subquery()
 
 
-def _filtered(actor: Actor, filters: GameFilters, me: int | None) -> Select[int]:
+def _filtered(actor: Actor, filters: GameFilters, me: ScalarSelect[int]) -> Select[int]:
     stmt = (
         select(Game.id)
         .join(Guild, Game.guild_id == Guild.id)
@@ -97,61 +96,53 @@ def _filtered(actor: Actor, filters: GameFilters, me: int | None) -> Select[int]
     return stmt
 
 
-async def _ranks(db: AsyncSession, game_ids: list[int], me: int | None) -> dict[int, int]:
-    if me is None or not game_ids:
-        return {}
-    earlier = aliased(Participant)
+# Made once: building an alias copies every column of the table.
+_EVERYONE, _MINE, _EARLIER = aliased(Participant), aliased(Participant), aliased(Participant)
+
+
+def _page_columns(
+    me: ScalarSelect[int],
+) -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect[int]]:
+    """Per game: how many signed up, the viewer's position, and how many signed up before it."""
+    everyone, mine, earlier = _EVERYONE, _MINE, _EARLIER
+    players = select(func.count()).where(everyone.game_id == Game.id).scalar_subquery()
+    position = (
+        select(mine.position).where(mine.game_id == Game.id, mine.user_id == me).scalar_subquery()
+    )
     ahead = (
         select(func.count())
-        .where(earlier.game_id == Participant.game_id, earlier.position < Participant.position)
+        .where(earlier.game_id == Game.id, earlier.position < position)
         .scalar_subquery()
     )
-    rows = await db.execute(
-        select(Participant.game_id, ahead).where(
-            Participant.game_id.in_(game_ids), Participant.user_id == me
-        )
-    )
-    return {game_id: rank for game_id, rank in rows}
+    return players, position, ahead
 
 
 async def list_games(
     db: AsyncSession, actor: Actor, filters: GameFilters, limit: int = 50, offset: int = 0
 ) -> GamePage:
-    """Games in the viewer's servers, soonest first; another server's games never show."""
+    """Games in the viewer's servers, soonest first; another server's games never show.
+
+    Two queries whatever the page size: the total, and the page with its counts.
+    """
     if not actor.memberships:
         return GamePage([], 0, limit, offset)
-    me = await _user_id(db, actor.discord_id)
+    me = _viewer(actor.discord_id)
     filtered = _filtered(actor, filters, me)
     total = (await db.execute(select(func.count()).select_from(filtered.subquery()))).scalar_one()
-    ids = list(
-        (
-            await db.execute(
-                filtered.order_by(Game.scheduled_at, Game.id).limit(limit).offset(offset)
-            )
-        ).scalars()
-    )
-    if not ids:
+    if total <= offset:
         return GamePage([], total, limit, offset)
-    games = {
-        g.id: g
-        for g in (
-            await db.execute(
-                select(Game)
-                .where(Game.id.in_(ids))
-                .options(
-                    selectinload(Game.guild), selectinload(Game.channel), selectinload(Game.host)
-                )
-            )
-        ).scalars()
-    }
-    counted = await db.execute(
-        select(Participant.game_id, func.count())
-        .where(Participant.game_id.in_(ids))
-        .group_by(Participant.game_id)
+    rows = await db.execute(
+        select(Game, *_page_columns(me))
+        .where(Game.id.in_(filtered))
+        .options(joinedload(Game.guild), joinedload(Game.channel), joinedload(Game.host))
+        .order_by(Game.scheduled_at, Game.id)
+        .limit(limit)
+        .offset(offset)
     )
-    counts = {game_id: players for game_id, players in counted}
-    ranks = await _ranks(db, ids, me)
-    items = [GameSummary(games[i], counts.get(i, 0), ranks.get(i)) for i in ids]
+    items = [
+        GameSummary(game, players, None if position is None else ahead)
+        for game, players, position, ahead in rows
+    ]
     return GamePage(items, total, limit, offset)
 
 
