@@ -94,3 +94,37 @@ async def test_discord_outage_uses_a_recent_cache_then_gives_503(client, signed_
     response = await client.get("/api/v1/guilds")
     assert response.status_code == 503
     assert "Discord" in response.json()["detail"]
+
+
+async def test_manage_server_comes_from_owner_or_permission_bits(client, pg_db_url, fake_discord):
+    servers = {
+        910_000_000_000_000_001: {"owner": True},
+        910_000_000_000_000_002: {"permissions": 1 << 3},
+        910_000_000_000_000_003: {"permissions": 1 << 5},
+        910_000_000_000_000_004: {"permissions": (1 << 4) | (1 << 6)},
+    }
+    fake_discord.add_user(USER_ID, "bob")
+    for n, (guild_id, standing) in enumerate(servers.items()):
+        await seed_channel(guild_id, 910_000_000_000_000_100 + n)
+        fake_discord.join(USER_ID, guild_id, f"S{n}", **standing)
+    fake_discord.join(USER_ID, 920_000_000_000_000_000, "Bot not here", owner=True)
+    assert (await sign_in(client, fake_discord, USER_ID)).status_code == 303
+    listed = {g["id"]: g["can_configure"] for g in (await client.get("/api/v1/guilds")).json()}
+    assert listed == {
+        "910000000000000001": True,
+        "910000000000000002": True,
+        "910000000000000003": True,
+        "910000000000000004": False,
+    }
+
+
+async def test_expired_session_is_401_and_purged_at_the_next_login(client, signed_in):
+    async with get_db_session() as db:
+        await db.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+        await db.commit()
+    assert (await client.get("/api/v1/me")).status_code == 401
+    assert (await sign_in(client, signed_in, USER_ID)).status_code == 303
+    async with get_db_session() as db:
+        remaining = list((await db.execute(select(WebSession))).scalars())
+    assert len(remaining) == 1
+    assert remaining[0].expires_at > utcnow()
