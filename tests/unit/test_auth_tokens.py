@@ -1,7 +1,10 @@
-"""PKCE, session keys, token encryption at rest and the login's redirect guard."""
+"""PKCE, session keys, token encryption at rest, the redirect guard, the access-log filter."""
+
+import logging
 
 import pytest
 
+from game_scheduler.api.logs import RedactLoginCallback
 from game_scheduler.models import WebSession
 from game_scheduler.services.auth import login, sessions, tokens
 
@@ -54,3 +57,23 @@ def test_csrf_check_is_exact():
 )
 def test_next_url_stays_on_this_site(given, kept):
     assert login.safe_next(given) == kept
+
+
+def test_access_log_hides_the_login_code():
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/auth/callback?code=SECRET&state=S", "1.1", 303),
+        None,
+    )
+    assert RedactLoginCallback().filter(record)
+    assert "SECRET" not in record.getMessage()
+    assert "/auth/callback?[redacted]" in record.getMessage()
+    other = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, "%s", ("/api/v1/games?x=1",), None
+    )
+    RedactLoginCallback().filter(other)
+    assert other.getMessage() == "/api/v1/games?x=1"

@@ -10,6 +10,7 @@ from typing import Protocol, runtime_checkable
 from fastapi import FastAPI
 
 from game_scheduler.api.errors import install_error_handlers
+from game_scheduler.api.logs import redact_access_log
 from game_scheduler.api.routes import auth, calendar, games, guilds, health, me, signups
 from game_scheduler.database import dispose_engines
 from game_scheduler.messaging import outbox
@@ -60,6 +61,7 @@ def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI
         lifespan=_lifespan(event_publisher),
     )
     install_error_handlers(app)
+    redact_access_log()
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(me.router)

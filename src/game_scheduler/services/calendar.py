@@ -136,13 +136,6 @@ async def feed_ics(db: AsyncSession, token: str) -> bytes:
     return render(f"Games of {user.username or 'a player'}", events)
 
 
-async def calendar_token(db: AsyncSession, actor: Actor) -> str:
-    """The actor's current feed token (made on first use)."""
-    user = await ensure_user(db, actor.discord_id, actor.username)
-    await db.commit()
-    return user.calendar_token
-
-
 async def regenerate_calendar_token(db: AsyncSession, actor: Actor) -> str:
     """Replace the feed token, so a leaked feed URL stops working."""
     user = await ensure_user(db, actor.discord_id, actor.username)

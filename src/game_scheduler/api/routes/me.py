@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from game_scheduler.api.deps import CurrentPrincipal, DbSession
+from game_scheduler.api.deps import CurrentPrincipal
 from game_scheduler.api.errors import ERROR_RESPONSES
 from game_scheduler.api.schemas.accounts import MeOut, feed_url
 from game_scheduler.api.schemas.guilds import GuildSummaryOut
-from game_scheduler.services import calendar
 from game_scheduler.services.auth.membership import cached_access
 
 router = APIRouter(prefix="/api/v1", tags=["me"])
 
 
 @router.get("/me", responses=ERROR_RESPONSES)
-async def me(db: DbSession, principal: CurrentPrincipal) -> MeOut:
+async def me(principal: CurrentPrincipal) -> MeOut:
     """Who you are, your servers shared with the bot, and your calendar feed URL."""
-    actor = principal.actor
-    token = await calendar.calendar_token(db, actor)
+    user = principal.web_session.user
     return MeOut(
-        id=actor.discord_id,
-        username=actor.username,
+        id=user.discord_id,
+        username=user.username,
         guilds=[GuildSummaryOut.of(a) for a in cached_access(principal.web_session)],
-        calendar_feed_url=feed_url(token),
+        calendar_feed_url=feed_url(user.calendar_token),
     )
