@@ -111,7 +111,7 @@ async def _ranks(db: AsyncSession, game_ids: list[int], me: int | None) -> dict[
             Participant.game_id.in_(game_ids), Participant.user_id == me
         )
     )
-    return {game_id: rank for game_id, rank in rows.tuples()}
+    return {game_id: rank for game_id, rank in rows}
 
 
 async def list_games(
@@ -144,15 +144,12 @@ async def list_games(
             )
         ).scalars()
     }
-    counts = dict(
-        (
-            await db.execute(
-                select(Participant.game_id, func.count())
-                .where(Participant.game_id.in_(ids))
-                .group_by(Participant.game_id)
-            )
-        ).tuples()
+    counted = await db.execute(
+        select(Participant.game_id, func.count())
+        .where(Participant.game_id.in_(ids))
+        .group_by(Participant.game_id)
     )
+    counts = {game_id: players for game_id, players in counted}
     ranks = await _ranks(db, ids, me)
     items = [GameSummary(games[i], counts.get(i, 0), ranks.get(i)) for i in ids]
     return GamePage(items, total, limit, offset)
