@@ -14,7 +14,7 @@ from game_scheduler.config import get_settings
 # and lets a process start without the other processes' dependencies loaded.
 COMMANDS: dict[str, tuple[str, str]] = {
     "up": ("game_scheduler.app.up", "run everything in one process on SQLite (no services needed)"),
-    "api": ("game_scheduler.api.main", "serve the HTTP API and dashboard (uvicorn)"),
+    "api": ("game_scheduler.app.http", "serve the HTTP API and dashboard (uvicorn)"),
     "bot": ("game_scheduler.bot.main", "run the Discord bot and its event consumer"),
     "worker": ("game_scheduler.scheduler.cli", "run a Celery worker for the scheduler tasks"),
     "beat": ("game_scheduler.scheduler.cli", "run Celery beat (exactly one per deployment)"),

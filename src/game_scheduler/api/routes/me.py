@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from game_scheduler.api.deps import CurrentPrincipal, DbSession
 from game_scheduler.api.errors import ERROR_RESPONSES
-from game_scheduler.api.schemas.accounts import MeOut, feed_url
+from game_scheduler.api.schemas.accounts import MeOut
 from game_scheduler.api.schemas.guilds import GuildSummaryOut
 from game_scheduler.services import calendar
 from game_scheduler.services.auth.membership import cached_access
@@ -23,5 +23,5 @@ async def me(db: DbSession, principal: CurrentPrincipal) -> MeOut:
         id=actor.discord_id,
         username=actor.username,
         guilds=[GuildSummaryOut.of(a) for a in cached_access(principal.web_session)],
-        calendar_feed_url=feed_url(token),
+        calendar_feed_url=calendar.feed_url(token),
     )
