@@ -11,12 +11,18 @@ from sqlalchemy import select
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.models import Game
-from tests.support.api import client_for, open_session
+from game_scheduler.services.auth.cookies import COOKIE_NAME
+from tests.support.api import BASE_URL, open_session
 
 
 async def web_client(app: object, actor: Actor) -> httpx.AsyncClient:
-    """A client signed in as ``actor`` (memberships fresh for the whole test)."""
-    return client_for(app, await open_session(actor))
+    """A client signed in as ``actor`` (memberships fresh for the whole test).
+
+    The session is in the cookie jar, like a browser's, so flash cookies travel with it.
+    """
+    cookie = await open_session(actor)
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    return httpx.AsyncClient(transport=transport, base_url=BASE_URL, cookies={COOKIE_NAME: cookie})
 
 
 def csrf_from(page: str) -> str:
