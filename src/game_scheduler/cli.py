@@ -76,7 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # REMAINDER leaves a subcommand's leading options (``api --port 1``) unparsed: pass them on.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if args.command not in COMMANDS:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.args = [*unknown, *args.args]
     if args.command is None:
         parser.print_help()
         return 2

@@ -18,9 +18,9 @@ CONSOLE_LIMIT = 200
 
 
 @router.get("/me/calendar")
-async def calendar_page(request: Request, db: DbSession, principal: Viewer) -> Response:
+async def calendar_page(request: Request, principal: Viewer) -> Response:
     """The private feed URL to subscribe to, and a way to replace it."""
-    token = await calendar.calendar_token(db, principal.actor)
+    token = principal.web_session.user.calendar_token
     context = {"title": "Your calendar feed", "feed_url": calendar.feed_url(token)}
     return render(request, "calendar.html", context, viewer=principal)
 

@@ -21,7 +21,6 @@ async def game_page(
 ) -> Response:
     """Host, players, waitlist, the viewer's standing, and calendar links."""
     detail = await queries.get_game(db, principal.actor, game_id)
-    token = await calendar.calendar_token(db, principal.actor)
     game = detail.game
     context = {
         "title": game.title,
@@ -29,7 +28,7 @@ async def game_page(
         "game": game,
         "offsets": offsets_for(game),
         "open": game.status is GameStatus.SCHEDULED,
-        "feed_url": calendar.feed_url(token),
+        "feed_url": calendar.feed_url(principal.web_session.user.calendar_token),
     }
     return render(request, "game.html", context, viewer=principal)
 
