@@ -34,6 +34,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 WRITE_RESPONSES: dict[int | str, dict[str, object]] = {
     **ERROR_RESPONSES,
+    400: {"model": ErrorOut, "description": "The body is not readable JSON"},
     403: {"model": ErrorOut, "description": "You lack the role this needs"},
     409: {"model": ErrorOut, "description": "Conflicts with the current state"},
 }

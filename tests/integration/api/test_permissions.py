@@ -1,4 +1,4 @@
-"""The permission matrix: member or not × host role or not × own or other game × manager kind.
+"""The permission matrix: member or not, host role or not, own or other game, manager kind.
 
 Every cell checks every action against an oracle written from the rules in the issue.
 """

@@ -22,7 +22,7 @@ async def _events(event_type: str) -> list[dict]:
         return [Envelope.model_validate(p).data for p in rows.scalars()]
 
 
-async def test_join_leave_and_conflicts(app, pg_db_url):
+async def test_join_leave_and_conflicts(app, db_url):
     await seed_channel()
     game = await create_game(max_players=1)
     first, second = member(player_id()), member(player_id())
@@ -42,12 +42,14 @@ async def test_join_leave_and_conflicts(app, pg_db_url):
             "waitlist_count": 0,
         }
         waiting = (await b.post(f"/api/v1/games/{game.id}/join")).json()
-        assert waiting["confirmed"] is False and waiting["waitlist_position"] == 1
+        assert waiting["confirmed"] is False
+        assert waiting["waitlist_position"] == 1
         again = await a.post(f"/api/v1/games/{game.id}/join")
         assert again.status_code == 409
         assert "already" in again.json()["detail"]
         left = await a.post(f"/api/v1/games/{game.id}/leave")
-        assert left.status_code == 200 and left.json()["signed_up"] is False
+        assert left.status_code == 200
+        assert left.json()["signed_up"] is False
         assert (await a.post(f"/api/v1/games/{game.id}/leave")).status_code == 409
         detail = (await b.get(f"/api/v1/games/{game.id}")).json()
     assert [p["id"] for p in detail["confirmed"]] == [str(second.discord_id)]
@@ -56,7 +58,7 @@ async def test_join_leave_and_conflicts(app, pg_db_url):
     assert promoted["user_discord_id"] == str(second.discord_id)
 
 
-async def test_host_adds_and_removes_players(app, pg_db_url):
+async def test_host_adds_and_removes_players(app, db_url):
     await seed_channel()
     game = await create_game(max_players=1)
     guest, stranger = player_id(), member(player_id())
@@ -68,12 +70,14 @@ async def test_host_adds_and_removes_players(app, pg_db_url):
             f"/api/v1/games/{game.id}/players", json={"user_id": str(guest), "username": "g"}
         )
         assert added.status_code == 201
-        assert added.json()["user_id"] == str(guest) and added.json()["confirmed"] is True
+        assert added.json()["user_id"] == str(guest)
+        assert added.json()["confirmed"] is True
         refused = await other.post(f"/api/v1/games/{game.id}/players", json={"user_id": "5"})
         assert refused.status_code == 403
         assert (await other.delete(f"/api/v1/games/{game.id}/players/{guest}")).status_code == 403
         removed = await host.delete(f"/api/v1/games/{game.id}/players/{guest}")
-        assert removed.status_code == 200 and removed.json()["signed_up"] is False
+        assert removed.status_code == 200
+        assert removed.json()["signed_up"] is False
         missing = await host.delete(f"/api/v1/games/{game.id}/players/{guest}")
         assert missing.status_code == 409
     dms = await _events("notification.send_dm")
@@ -98,7 +102,8 @@ async def test_fifty_simultaneous_joins_to_ten_seats(app, pg_db_url):
         assert places == list(range(1, 41))
 
         detail = (await clients[0].get(f"/api/v1/games/{game.id}")).json()
-        assert len(detail["confirmed"]) == 10 and len(detail["waitlist"]) == 40
+        assert len(detail["confirmed"]) == 10
+        assert len(detail["waitlist"]) == 40
         assert [p["waitlist_position"] for p in detail["waitlist"]] == list(range(1, 41))
         first_waiting = detail["waitlist"][0]["id"]
         leaver = next(
@@ -111,7 +116,8 @@ async def test_fifty_simultaneous_joins_to_ten_seats(app, pg_db_url):
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
     assert first_waiting in [p["id"] for p in after["confirmed"]]
-    assert len(after["confirmed"]) == 10 and len(after["waitlist"]) == 39
+    assert len(after["confirmed"]) == 10
+    assert len(after["waitlist"]) == 39
     [promoted] = await _events("game.waitlist_promoted")
     assert promoted["user_discord_id"] == first_waiting
     assert promoted["confirmed"] is True

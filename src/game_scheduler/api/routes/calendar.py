@@ -10,7 +10,6 @@ from game_scheduler.api.deps import CurrentActor, DbSession
 from game_scheduler.api.errors import ERROR_RESPONSES
 from game_scheduler.api.routes.games import GameId
 from game_scheduler.api.schemas.accounts import CalendarFeedOut
-from game_scheduler.api.schemas.types import ErrorOut
 from game_scheduler.services import calendar
 
 router = APIRouter(tags=["calendar"])
@@ -24,8 +23,21 @@ class CalendarResponse(Response):
     media_type = "text/calendar"
 
 
+def _json_error(description: str) -> dict[str, object]:
+    # Spelled out: with a "model", FastAPI would document errors as text/calendar here.
+    schema = {"$ref": "#/components/schemas/ErrorOut"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 CALENDAR_CONTENT: dict[int | str, dict[str, object]] = {
     200: {"content": {"text/calendar": {"schema": {"type": "string"}}}}
+}
+GAME_CALENDAR_RESPONSES = CALENDAR_CONTENT | {
+    401: _json_error("Not signed in, or the session ended"),
+    404: _json_error("Not found, or not in one of your servers"),
+}
+FEED_RESPONSES = CALENDAR_CONTENT | {
+    404: _json_error("No such feed (regenerated or never existed)"),
 }
 
 
@@ -38,7 +50,7 @@ def _ics(body: bytes, filename: str) -> CalendarResponse:
 @router.get(
     "/api/v1/games/{game_id}.ics",
     response_class=CalendarResponse,
-    responses=CALENDAR_CONTENT | ERROR_RESPONSES,
+    responses=GAME_CALENDAR_RESPONSES,
 )
 async def game_calendar(db: DbSession, actor: CurrentActor, game_id: GameId) -> CalendarResponse:
     """The game as an iCalendar event, saying how you take part."""
@@ -48,8 +60,7 @@ async def game_calendar(db: DbSession, actor: CurrentActor, game_id: GameId) -> 
 @router.get(
     "/calendar/{token}.ics",
     response_class=CalendarResponse,
-    responses=CALENDAR_CONTENT
-    | {404: {"model": ErrorOut, "description": "No such feed (regenerated or never existed)"}},
+    responses=FEED_RESPONSES,
 )
 async def feed_calendar(db: DbSession, token: FeedToken) -> CalendarResponse:
     """Every game the feed's owner hosts or joined, confirmed or waitlisted."""
