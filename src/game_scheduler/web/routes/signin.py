@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from game_scheduler.config import get_settings
 from game_scheduler.models import utcnow
@@ -41,9 +42,11 @@ async def home(_viewer: Viewer) -> Response:
 
 
 @router.get("/signin")
-async def signin_page(request: Request, principal: OptionalViewer, next: str = "") -> Response:
+async def signin_page(
+    request: Request, principal: OptionalViewer, next_url: Annotated[str, Query(alias="next")] = ""
+) -> Response:
     """Offer Discord's login, and the demo user's when this process allows it."""
-    target = safe_next(next) if next else "/servers"
+    target = safe_next(next_url) if next_url else "/servers"
     if principal is not None:
         return redirect(target)
     context = {
