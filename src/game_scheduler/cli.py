@@ -14,7 +14,7 @@ from game_scheduler.config import get_settings
 # and lets a process start without the other processes' dependencies loaded.
 COMMANDS: dict[str, tuple[str, str]] = {
     "up": ("game_scheduler.app.up", "run everything in one process on SQLite (no services needed)"),
-    "api": ("game_scheduler.api.main", "serve the HTTP API and dashboard (uvicorn)"),
+    "api": ("game_scheduler.app.http", "serve the HTTP API and dashboard (uvicorn)"),
     "bot": ("game_scheduler.bot.main", "run the Discord bot and its event consumer"),
     "worker": ("game_scheduler.scheduler.cli", "run a Celery worker for the scheduler tasks"),
     "beat": ("game_scheduler.scheduler.cli", "run Celery beat (exactly one per deployment)"),
@@ -76,7 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # REMAINDER leaves a subcommand's leading options (``api --port 1``) unparsed: pass them on.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if args.command not in COMMANDS:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.args = [*unknown, *args.args]
     if args.command is None:
         parser.print_help()
         return 2

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import httpx
 
-from game_scheduler.api.cookies import COOKIE_NAME
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.models import utcnow
 from game_scheduler.services.auth import sessions
+from game_scheduler.services.auth.cookies import COOKIE_NAME
 from game_scheduler.services.auth.membership import GuildAccess, encode_access
 from game_scheduler.services.registry import ensure_user
 from tests.fakes.discord_oauth import FakeDiscordOAuth

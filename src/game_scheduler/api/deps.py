@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException
 from fastapi.security import APIKeyCookie
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from game_scheduler.api.cookies import COOKIE_NAME
 from game_scheduler.database import db_session_dependency
 from game_scheduler.domain.permissions import Actor
-from game_scheduler.models import WebSession, utcnow
-from game_scheduler.services.auth import membership, sessions
+from game_scheduler.models import utcnow
+from game_scheduler.services.auth.cookies import COOKIE_NAME
+from game_scheduler.services.auth.principal import Principal, resolve_principal
 
 DbSession = Annotated[AsyncSession, Depends(db_session_dependency)]
 
@@ -24,24 +23,14 @@ session_cookie = APIKeyCookie(
 )
 
 
-@dataclass(frozen=True)
-class Principal:
-    """The signed-in browser session and who it acts as."""
-
-    web_session: WebSession
-    actor: Actor
-
-
 async def current_principal(
     db: DbSession, cookie: Annotated[str | None, Depends(session_cookie)]
 ) -> Principal:
     """The session behind the cookie, with memberships re-read from Discord when stale."""
-    now = utcnow()
-    web_session = await sessions.load_session(db, cookie, now) if cookie else None
-    if web_session is None:
+    principal = await resolve_principal(db, cookie, utcnow())
+    if principal is None:
         raise HTTPException(status_code=401, detail="sign in with Discord first")
-    actor = await membership.resolve_actor(db, web_session, now)
-    return Principal(web_session, actor)
+    return principal
 
 
 async def current_actor(principal: Annotated[Principal, Depends(current_principal)]) -> Actor:

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
 from game_scheduler import errors
-from game_scheduler.api.cookies import clear_session_cookie
 from game_scheduler.api.schemas.types import ErrorOut
+from game_scheduler.services.auth.cookies import clear_session_cookie
 from game_scheduler.services.auth.discord_api import DiscordError, DiscordUnavailable
 from game_scheduler.services.auth.login import LoginFailed
 from game_scheduler.services.auth.membership import SessionEnded

@@ -136,6 +136,11 @@ async def feed_ics(db: AsyncSession, token: str) -> bytes:
     return render(f"Games of {user.username or 'a player'}", events)
 
 
+def feed_url(token: str) -> str:
+    """The private feed's address; anyone holding it can read the user's games."""
+    return f"{get_settings().public_url.rstrip('/')}/calendar/{token}.ics"
+
+
 async def regenerate_calendar_token(db: AsyncSession, actor: Actor) -> str:
     """Replace the feed token, so a leaked feed URL stops working."""
     user = await ensure_user(db, actor.discord_id, actor.username)

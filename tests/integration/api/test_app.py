@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from game_scheduler import database
-from game_scheduler.api import main as api_main
 from game_scheduler.api.app import create_app
+from game_scheduler.app import http as api_main
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging import outbox
 from game_scheduler.messaging.events import Envelope

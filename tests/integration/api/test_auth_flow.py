@@ -6,10 +6,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select, update
 
-from game_scheduler.api.cookies import COOKIE_NAME
 from game_scheduler.database import get_db_session
 from game_scheduler.models import OAuthState, WebSession, utcnow
 from game_scheduler.services.auth import sessions, tokens
+from game_scheduler.services.auth.cookies import COOKIE_NAME
 from tests.support.api import consent, sign_in
 from tests.support.factories import CHANNEL_ID, GUILD_ID, seed_channel
 

@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from game_scheduler.api.cookies import COOKIE_NAME
 from game_scheduler.models import utcnow
+from game_scheduler.services.auth.cookies import COOKIE_NAME
 from tests.support.api import open_session
 from tests.support.factories import (
     CHANNEL_ID,

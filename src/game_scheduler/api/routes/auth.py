@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import RedirectResponse
 
-from game_scheduler.api.cookies import clear_session_cookie, set_session_cookie
 from game_scheduler.api.deps import DbSession, session_cookie
 from game_scheduler.api.schemas.types import ErrorOut
 from game_scheduler.models import utcnow
 from game_scheduler.services.auth import login, sessions
+from game_scheduler.services.auth.cookies import clear_session_cookie, set_session_cookie
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Response
 from game_scheduler.api.deps import CurrentActor, DbSession
 from game_scheduler.api.errors import ERROR_RESPONSES
 from game_scheduler.api.routes.games import GameId
-from game_scheduler.api.schemas.accounts import CalendarFeedOut, feed_url
+from game_scheduler.api.schemas.accounts import CalendarFeedOut
 from game_scheduler.services import calendar
 
 router = APIRouter(tags=["calendar"])
@@ -71,4 +71,4 @@ async def feed_calendar(db: DbSession, token: FeedToken) -> CalendarResponse:
 async def regenerate_feed(db: DbSession, actor: CurrentActor) -> CalendarFeedOut:
     """Make a new feed URL; the old one stops working at once."""
     token = await calendar.regenerate_calendar_token(db, actor)
-    return CalendarFeedOut(calendar_feed_url=feed_url(token))
+    return CalendarFeedOut(calendar_feed_url=calendar.feed_url(token))

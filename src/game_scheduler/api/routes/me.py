@@ -6,8 +6,9 @@ from fastapi import APIRouter
 
 from game_scheduler.api.deps import CurrentPrincipal
 from game_scheduler.api.errors import ERROR_RESPONSES
-from game_scheduler.api.schemas.accounts import MeOut, feed_url
+from game_scheduler.api.schemas.accounts import MeOut
 from game_scheduler.api.schemas.guilds import GuildSummaryOut
+from game_scheduler.services import calendar
 from game_scheduler.services.auth.membership import cached_access
 
 router = APIRouter(prefix="/api/v1", tags=["me"])
@@ -21,5 +22,5 @@ async def me(principal: CurrentPrincipal) -> MeOut:
         id=user.discord_id,
         username=user.username,
         guilds=[GuildSummaryOut.of(a) for a in cached_access(principal.web_session)],
-        calendar_feed_url=feed_url(user.calendar_token),
+        calendar_feed_url=calendar.feed_url(user.calendar_token),
     )

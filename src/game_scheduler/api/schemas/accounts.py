@@ -6,12 +6,6 @@ from pydantic import BaseModel
 
 from game_scheduler.api.schemas.guilds import GuildSummaryOut
 from game_scheduler.api.schemas.types import Snowflake
-from game_scheduler.config import get_settings
-
-
-def feed_url(token: str) -> str:
-    """The private feed's address; anyone holding it can read the user's games."""
-    return f"{get_settings().public_url.rstrip('/')}/calendar/{token}.ics"
 
 
 class CalendarFeedOut(BaseModel):

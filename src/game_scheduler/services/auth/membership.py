@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from game_scheduler.config import get_settings
 from game_scheduler.domain.permissions import Actor, Membership
 from game_scheduler.errors import GameSchedulerError
 from game_scheduler.models import Guild, WebSession
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 CACHE_TTL = timedelta(seconds=60)
 MAX_STALE = timedelta(minutes=15)
 REFRESH_MARGIN = timedelta(minutes=1)
+DEMO_FLAG = "demo"
 
 
 class SessionEnded(GameSchedulerError):
@@ -99,6 +101,17 @@ def actor_from_cache(web_session: WebSession) -> Actor:
     return Actor(user.discord_id, user.username, memberships)
 
 
+def is_demo_session(web_session: WebSession) -> bool:
+    """Whether the demo sign-in opened the session: its servers are stored, never read."""
+    return bool((web_session.discord_cache or {}).get(DEMO_FLAG))
+
+
+async def _end_session(db: AsyncSession, web_session: WebSession, reason: str) -> SessionEnded:
+    await db.execute(delete(WebSession).where(WebSession.id == web_session.id))
+    await db.commit()
+    return SessionEnded(reason)
+
+
 async def _access_token(web_session: WebSession, now: datetime) -> str:
     token = sessions.access_token(web_session)
     expires = web_session.token_expires_at
@@ -116,8 +129,12 @@ async def resolve_actor(db: AsyncSession, web_session: WebSession, now: datetime
     """The actor for a request: from the cache when fresh, else re-read from Discord.
 
     When Discord is unreachable a cache up to 15 minutes old still serves; a revoked token
-    ends the session.
+    ends the session. A demo session's servers are stored ones; it ends if Discord is set up.
     """
+    if is_demo_session(web_session):
+        if get_settings().discord_client_id:
+            raise await _end_session(db, web_session, "demo sessions end once Discord is set up")
+        return actor_from_cache(web_session)
     cached_at = web_session.discord_cached_at
     if cached_at is not None and now - cached_at < CACHE_TTL:
         return actor_from_cache(web_session)
@@ -130,9 +147,8 @@ async def resolve_actor(db: AsyncSession, web_session: WebSession, now: datetime
             return actor_from_cache(web_session)
         raise
     except DiscordRejected as error:
-        await db.execute(delete(WebSession).where(WebSession.id == web_session.id))
-        await db.commit()
-        raise SessionEnded("your Discord login expired; sign in again") from error
+        ended = await _end_session(db, web_session, "your Discord login expired; sign in again")
+        raise ended from error
     web_session.discord_cache = encode_access(accesses)
     web_session.discord_cached_at = now
     await db.commit()

@@ -1,8 +1,8 @@
-"""The session cookie: HttpOnly, SameSite=Lax, Secure when the site is served over https."""
+"""The session cookie (HttpOnly, SameSite=Lax, Secure over https), set by the API and dashboard."""
 
 from __future__ import annotations
 
-from fastapi import Response
+from starlette.responses import Response
 
 from game_scheduler.config import get_settings
 from game_scheduler.services.auth.sessions import SESSION_LIFETIME
