@@ -43,11 +43,10 @@ async def reply(
     work: Awaitable[str],
     *,
     ephemeral: bool = True,
-    budget: float = REPLY_BUDGET_SECONDS,
 ) -> None:
     """Answer with the text ``work`` produces; defer first if it is slow. Errors are private."""
     task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=budget)
+    done, _ = await asyncio.wait({task}, timeout=REPLY_BUDGET_SECONDS)
     if task in done:
         text, failed = _text_of(task)
         await interaction.response.send_message(

@@ -1,5 +1,6 @@
 """Announcements: posted on game.created, edited on changes, re-posted when deleted."""
 
+from game_scheduler.bot import interactions
 from game_scheduler.bot.runtime import DiscordBot
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.events import EventType
@@ -212,3 +213,16 @@ async def test_buttons_of_an_old_announcement_work_after_a_restart(bot, fake_dis
     assert click.text.startswith("You're in!")
     assert len(fake_discord.identifies) == 2
     assert field(fake_discord.state.messages[int(message["id"])], "Players")[1] == f"<@{player}>"
+
+
+async def test_a_slow_answer_is_deferred_then_sent_as_a_followup(bot, fake_discord, monkeypatch):
+    monkeypatch.setattr(interactions, "REPLY_BUDGET_SECONDS", 0.0)
+    game = await create_game(max_players=4)
+    await deliver_all(bot)
+    [message] = fake_discord.state.channel_messages(CHANNEL_ID)
+
+    click = await fake_discord.click(player_id(), int(message["id"]), f"gs:join:{game.id}")
+
+    assert [c["type"] for c in click.callbacks] == [5]  # deferred, "thinking"
+    assert click.ephemeral
+    assert click.text.startswith("You're in!")
