@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.bot.announcements import AnnouncementKeeper
@@ -54,7 +54,14 @@ class BotHandlers:
         """Every game event ends with the announcement showing the game's current state."""
         ref = envelope.payload()
         assert isinstance(ref, GameRef)
-        await self.keeper.refresh(ref.game_id)
+        message_id = await self.keeper.refresh(ref.game_id)
+        if message_id is not None:
+            # A plain UPDATE, only when the id changed: bookkeeping, not a version bump.
+            await session.execute(
+                update(Game)
+                .where(Game.id == ref.game_id, Game.discord_message_id.is_distinct_from(message_id))
+                .values(discord_message_id=message_id, updated_at=Game.updated_at)
+            )
 
     async def send_dm(self, envelope: Envelope, session: AsyncSession) -> None:
         """DM the recipient; if their DMs are closed, mention them in the game's channel."""
