@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -28,13 +27,7 @@ def use_endpoints(api_base: str, gateway_url: str) -> None:
 class SchedulerBot(discord.Client):
     """Only the guilds intent: servers, channels and roles; clicks and commands need no more."""
 
-    def __init__(
-        self,
-        *,
-        on_setup: Callable[[], Awaitable[None]] | None = None,
-        guild_ready_timeout: float = 2.0,
-        **options: Any,
-    ) -> None:
+    def __init__(self, *, guild_ready_timeout: float = 2.0, **options: Any) -> None:
         super().__init__(
             intents=discord.Intents(guilds=True),
             guild_ready_timeout=guild_ready_timeout,
@@ -43,7 +36,6 @@ class SchedulerBot(discord.Client):
         )
         self.tree: app_commands.CommandTree[SchedulerBot] = app_commands.CommandTree(self)
         register_commands(self.tree)
-        self._on_setup = on_setup
         self.metadata_synced = asyncio.Event()
 
     async def setup_hook(self) -> None:
@@ -51,8 +43,6 @@ class SchedulerBot(discord.Client):
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         commands = await self.tree.sync()
         log.info("synced %d application commands", len(commands))
-        if self._on_setup is not None:
-            await self._on_setup()
 
     async def on_ready(self) -> None:
         await metadata.sync_all(self.guilds)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
 from game_scheduler.bot.runtime import DiscordBot
 from game_scheduler.config import Settings
+from game_scheduler.messaging import topology
 from tests.fakes.discord import FakeDiscord
+from tests.support.amqp import tap
 from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID
 
 HOST_ROLE_ID = 900_000_000_000_000_201
 OTHER_CHANNEL_ID = 900_000_000_000_000_102
+
+
+@pytest.fixture
+def empty_queues(rabbitmq_url: str) -> Iterator[None]:
+    """The bot's queue starts and ends empty (the vhost is shared by the session's tests)."""
+    with tap(rabbitmq_url) as t:
+        t.channel.queue_purge(topology.BOT_QUEUE)
+        yield
 
 
 @pytest.fixture
@@ -32,21 +42,22 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 @pytest.fixture
 def point_bot_at(
     fake_discord: FakeDiscord, configure: Callable[..., Settings]
-) -> Callable[[], Settings]:
+) -> Callable[..., Settings]:
     """Settings that send the bot to the fake."""
 
-    def apply() -> Settings:
+    def apply(**more: str) -> Settings:
         return configure(
             discord_token=fake_discord.token,
             discord_api_base=fake_discord.api_base,
             discord_gateway_url=fake_discord.gateway_url,
+            **more,
         )
 
     return apply
 
 
 @pytest.fixture
-async def bot(db_url: str, point_bot_at: Callable[[], Settings]) -> AsyncIterator[DiscordBot]:
+async def bot(db_url: str, point_bot_at: Callable[..., Settings]) -> AsyncIterator[DiscordBot]:
     """The real bot, logged in to the fake, its server metadata recorded."""
     settings = point_bot_at()
     running = DiscordBot(
