@@ -33,11 +33,10 @@ class AnnouncementKeeper:
     transaction (on SQLite a second writer would wait for theirs to end, and they for it).
     """
 
-    def __init__(self, port: DiscordPort, settle_seconds: float = 0.0) -> None:
+    def __init__(self, port: DiscordPort) -> None:
         self.port = port
-        self.settle_seconds = settle_seconds
         self._slots: dict[int, _Slot] = {}
-        # Message ids posted by this process, ahead of their callers' commits.
+        # Message ids this process posted for live games, known before their callers commit.
         self._posted: dict[int, int] = {}
 
     async def refresh(self, game_id: int) -> int | None:
@@ -54,8 +53,6 @@ class AnnouncementKeeper:
         current: asyncio.Future[int | None] | None = None
         try:
             while slot.waiting is not None:
-                if self.settle_seconds:
-                    await asyncio.sleep(self.settle_seconds)
                 current, slot.waiting = slot.waiting, None
                 try:
                     message_id = await self.sync(game_id)
@@ -81,6 +78,8 @@ class AnnouncementKeeper:
         announcement = build_announcement(game)
         channel_id = game.channel.discord_id
         old_id = self._posted.get(game.id, game.discord_message_id)
+        if game.status in FINAL:
+            self._posted.pop(game.id, None)  # no more changes to come; the database has the id
         try:
             if old_id is None:
                 new_id = await self.port.post_announcement(
@@ -101,5 +100,6 @@ class AnnouncementKeeper:
         except DiscordUnavailable as error:
             log.warning("cannot show game %s in channel %s: %s", game.id, channel_id, error)
             return old_id
-        self._posted[game.id] = new_id
+        if game.status not in FINAL:
+            self._posted[game.id] = new_id
         return new_id

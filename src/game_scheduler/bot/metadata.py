@@ -41,9 +41,11 @@ def guild_info(guild: discord.Guild) -> GuildInfo:
 
 async def sync_all(guilds: Iterable[discord.Guild]) -> None:
     """At ready: record every server the bot is in; mark the others as left."""
+    guilds = list(guilds)
     infos = [guild_info(g) for g in guilds if not g.unavailable]
+    unavailable = [g.id for g in guilds if g.unavailable]
     async with get_db_session() as session:
-        await guild_sync.sync_guilds(session, infos)
+        await guild_sync.sync_guilds(session, infos, unavailable)
     log.info("recorded %d servers", len(infos))
 
 

@@ -68,14 +68,18 @@ async def sync_guild(session: AsyncSession, info: GuildInfo) -> Guild:
     return guild
 
 
-async def sync_guilds(session: AsyncSession, infos: Sequence[GuildInfo]) -> None:
-    """Full sync at startup: every server the bot is in, and the ones it has left."""
+async def sync_guilds(
+    session: AsyncSession, infos: Sequence[GuildInfo], unavailable: Sequence[int] = ()
+) -> None:
+    """Full sync at startup: every server the bot is in, and the ones it has left.
+
+    ``unavailable`` servers (a Discord outage) are still joined: they are left as they were.
+    """
     for info in infos:
         await sync_guild(session, info)
+    present = [info.discord_id for info in infos] + list(unavailable)
     await session.execute(
-        update(Guild)
-        .where(Guild.discord_id.not_in([info.discord_id for info in infos]))
-        .values(bot_present=False)
+        update(Guild).where(Guild.discord_id.not_in(present)).values(bot_present=False)
     )
     await session.commit()
 

@@ -74,4 +74,5 @@ async def send_ready(fake: FakeDiscord, session: GatewaySession) -> None:
         },
     )
     for guild_id in state.guilds:
-        await session.dispatch("GUILD_CREATE", state.guild_payload(guild_id))
+        if guild_id not in state.unavailable:
+            await session.dispatch("GUILD_CREATE", state.guild_payload(guild_id))

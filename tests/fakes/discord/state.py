@@ -56,6 +56,7 @@ class FakeDiscordState:
         self._ids = itertools.count(600_000_000_000_000_001)
         self.users: dict[int, str] = {BOT_ID: "scheduler-bot"}
         self.guilds: dict[int, Guild] = {}
+        self.unavailable: set[int] = set()  # guilds in an outage: READY lists them, no GUILD_CREATE
         self.messages: dict[int, dict[str, Any]] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         self.closed_dms: set[int] = set()

@@ -4,10 +4,14 @@ import asyncio
 
 from sqlalchemy import select
 
+from game_scheduler.bot.runtime import DiscordBot
 from game_scheduler.database import get_db_session
 from game_scheduler.models import Channel, Guild, Role
 from tests.integration.bot.conftest import HOST_ROLE_ID, OTHER_CHANNEL_ID
-from tests.support.factories import CHANNEL_ID, GUILD_ID
+from tests.support.factories import CHANNEL_ID, GUILD_ID, seed_channel
+
+OUTAGE_GUILD_ID = 900_000_000_000_000_002
+LEFT_GUILD_ID = 900_000_000_000_000_003
 
 
 async def _snapshot() -> tuple[dict, dict, dict]:
@@ -64,3 +68,25 @@ async def test_removal_from_a_server_keeps_it_marked_absent(bot, fake_discord):
     await fake_discord.dispatch("GUILD_DELETE", {"id": str(GUILD_ID)})
     guilds, _, _ = await _eventually(lambda g, c, r: not g[GUILD_ID].bot_present)
     assert guilds[GUILD_ID].name == "Test Server"
+
+
+async def test_startup_marks_left_servers_absent_but_not_those_in_an_outage(
+    db_url, fake_discord, point_bot_at
+):
+    fake_discord.state.add_guild(OUTAGE_GUILD_ID, "Down for now")
+    fake_discord.state.unavailable.add(OUTAGE_GUILD_ID)
+    await seed_channel(OUTAGE_GUILD_ID, 800)
+    await seed_channel(LEFT_GUILD_ID, 801)
+
+    settings = point_bot_at()
+    running = DiscordBot(fake_discord.token, settings=settings, guild_ready_timeout=0.1)
+    await running.start()
+    try:
+        await running.wait_ready(within=10)
+    finally:
+        await running.close()
+
+    guilds, _, _ = await _snapshot()
+    assert guilds[GUILD_ID].bot_present
+    assert guilds[OUTAGE_GUILD_ID].bot_present
+    assert not guilds[LEFT_GUILD_ID].bot_present
