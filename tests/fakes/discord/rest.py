@@ -45,6 +45,9 @@ async def record_requests(
     path = request.path.removeprefix(API_PREFIX)
     state.requests.append(RecordedRequest(request.method, path, dict(request.query), body))
     request[BODY] = body
+    failure = state.take_failure(request.method, path)
+    if failure is not None:
+        return error(failure.status, failure.code, failure.message)
     try:
         return await handler(request)
     except web.HTTPNotFound:

@@ -33,6 +33,23 @@ class RecordedRequest:
     body: Any
 
 
+def path_matches(pattern: str, path: str) -> bool:
+    """Whether ``path`` fits ``pattern``, where ``*`` stands for one segment."""
+    want, got = pattern.strip("/").split("/"), path.strip("/").split("/")
+    return len(got) == len(want) and all(w in ("*", g) for w, g in zip(want, got, strict=True))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An error the fake answers once, to the next request that matches."""
+
+    method: str
+    path: str
+    status: int
+    code: int
+    message: str
+
+
 @dataclass
 class Member:
     user_id: int
@@ -63,6 +80,7 @@ class FakeDiscordState:
         self.nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) -> message id
         self.commands: list[dict[str, Any]] = []
         self.requests: list[RecordedRequest] = []
+        self.failures: list[Failure] = []
 
     def snowflake(self) -> int:
         return next(self._ids)
@@ -95,19 +113,24 @@ class FakeDiscordState:
     def delete_message(self, message_id: int) -> None:
         self.messages.pop(message_id)
 
+    def fail_next(
+        self, method: str, path: str, status: int = 400, code: int = 50035, message: str = "Bad"
+    ) -> None:
+        """Answer the next matching request with this error (5xx would make discord.py wait)."""
+        self.failures.append(Failure(method, path, status, code, message))
+
+    def take_failure(self, method: str, path: str) -> Failure | None:
+        for failure in self.failures:
+            if failure.method == method and path_matches(failure.path, path):
+                self.failures.remove(failure)
+                return failure
+        return None
+
     # --- inspecting ------------------------------------------------------------------------
 
     def calls(self, method: str, path: str) -> list[RecordedRequest]:
         """Requests with this method whose path matches, ``*`` standing for one segment."""
-        want = path.strip("/").split("/")
-
-        def matches(request: RecordedRequest) -> bool:
-            got = request.path.strip("/").split("/")
-            return len(got) == len(want) and all(
-                w in ("*", g) for w, g in zip(want, got, strict=True)
-            )
-
-        return [r for r in self.requests if r.method == method and matches(r)]
+        return [r for r in self.requests if r.method == method and path_matches(path, r.path)]
 
     def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
         return [m for m in self.messages.values() if int(m["channel_id"]) == channel_id]

@@ -10,7 +10,7 @@ from game_scheduler.bot.runtime import ConsoleBot, DiscordBot
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.publisher import AsyncPublisher
 from game_scheduler.services import signups
-from tests.integration.bot.support import buttons, embed_of, field
+from tests.integration.bot.support import buttons, deliveries, embed_of, field
 from tests.support.events import send_dm
 from tests.support.factories import CHANNEL_ID, create_game, member, player_id, seed_channel
 from tests.support.waiting import wait_until
@@ -107,3 +107,27 @@ async def test_console_mode_logs_and_keeps_every_message(
     assert post.text.endswith("[Join] [Leave]")
     assert "Players (1/2)" in edit.text
     assert edit.message_id == post.message_id
+
+
+async def test_a_failed_dm_is_retried_by_the_consumer_and_sent_once(
+    bot_process, fake_discord, rabbitmq_url
+):
+    event = send_dm(8)
+    recipient = int(event.data["recipient_discord_id"])
+    fake_discord.state.fail_next("POST", "/channels/*/messages", 400, 50035, "Invalid Form Body")
+    publisher = AsyncPublisher(rabbitmq_url)
+    try:
+        await publisher.publish(event)
+    finally:
+        await publisher.close()
+
+    await fake_discord.wait_for(lambda: fake_discord.state.dms_to(recipient), within=15)
+    sends = fake_discord.state.calls("POST", "/channels/*/messages")
+    assert len(sends) == 2  # the first was refused, the redelivery went through
+    assert len(fake_discord.state.dms_to(recipient)) == 1
+    for _ in range(200):  # the DM is out; its record commits just after
+        recorded = await deliveries()
+        if recorded:
+            break
+        await asyncio.sleep(0.05)
+    assert [(d.event_id, d.route) for d in recorded] == [(str(event.event_id), "dm")]
