@@ -40,9 +40,9 @@ def nonce_for(envelope: Envelope, prefix: str = "") -> str:
 class BotHandlers:
     """The bot's event handlers, bound to one way of reaching Discord."""
 
-    def __init__(self, port: DiscordPort, keeper: AnnouncementKeeper | None = None) -> None:
+    def __init__(self, port: DiscordPort) -> None:
         self.port = port
-        self.keeper = keeper or AnnouncementKeeper(port)
+        self.keeper = AnnouncementKeeper(port)
 
     def mapping(self) -> dict[EventType, Handler]:
         """Event type to handler, as ``handle_once`` and the consumer take them."""

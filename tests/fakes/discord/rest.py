@@ -170,12 +170,4 @@ def routes(fake: FakeDiscord) -> web.RouteTableDef:
         interaction.record_followup(message)
         return reply(message)
 
-    @r.get(API_PREFIX + "/guilds/{guild_id}/members/{user_id}")
-    async def get_member(request: web.Request) -> web.Response:
-        guild = state.guilds.get(int(request.match_info["guild_id"]))
-        member = guild and guild.members.get(int(request.match_info["user_id"]))
-        if guild is None or member is None:
-            return error(404, 10007, "Unknown Member")
-        return reply(state.member_payload(guild.id, member))
-
     return r

@@ -6,11 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
-import pytest
-
 COMMAND = str(Path(sys.executable).parent / "game-scheduler")
-
-pytestmark = pytest.mark.slow
 
 
 async def _start(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
