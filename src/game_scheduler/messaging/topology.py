@@ -7,7 +7,7 @@ function takes the client's channel through a small structural type.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from game_scheduler.messaging.events import Envelope
@@ -54,7 +54,16 @@ class MessageProperties:
 
     def as_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``pika.BasicProperties`` or ``aio_pika.Message``."""
-        return asdict(self)
+        # Spelled out: dataclasses.asdict deep-copies and cost the relay a tenth of its time.
+        return {
+            "content_type": self.content_type,
+            "delivery_mode": self.delivery_mode,
+            "message_id": self.message_id,
+            "type": self.type,
+            "timestamp": self.timestamp,
+            "headers": dict(self.headers),
+            "priority": self.priority,
+        }
 
 
 def message_properties(envelope: Envelope) -> MessageProperties:
