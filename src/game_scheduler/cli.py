@@ -48,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--downgrade", action="store_true", help="go down to REVISION instead")
     migrate.set_defaults(handler=_migrate)
     for name, (module, help_text) in COMMANDS.items():
+        # No arguments of its own: everything after the name goes to the part (see main()).
         cmd = sub.add_parser(name, help=help_text, add_help=False)
-        cmd.add_argument("args", nargs=argparse.REMAINDER)
-        cmd.set_defaults(handler=_delegate(module, name))
+        cmd.set_defaults(handler=_delegate(module, name), args=[])
     return parser
 
 
@@ -76,12 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     parser = build_parser()
-    # REMAINDER leaves a subcommand's leading options (``api --port 1``) unparsed: pass them on.
-    args, unknown = parser.parse_known_args(argv)
-    if unknown:
-        if args.command not in COMMANDS:
-            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-        args.args = [*unknown, *args.args]
+    # A REMAINDER positional would drop a leading option ("bot --console"): pass the unknowns.
+    args, rest = parser.parse_known_args(argv)
+    if args.command in COMMANDS:
+        args.args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command is None:
         parser.print_help()
         return 2
