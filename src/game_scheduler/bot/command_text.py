@@ -9,8 +9,8 @@ from discord.utils import escape_markdown
 
 from game_scheduler.errors import ValidationError
 from game_scheduler.models import Game, GameStatus
-from game_scheduler.services.guild_settings import ScopeSettings
 from game_scheduler.services.listing import MyGame
+from game_scheduler.services.settings import ScopeSettings
 
 MESSAGE_LIMIT = 2000
 INHERIT_WORDS = {"inherit", "default", "reset"}

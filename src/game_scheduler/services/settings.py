@@ -1,4 +1,4 @@
-"""Server and channel settings: game defaults, host and manager roles; Manage Server only."""
+"""Server and channel settings, and what is in force there; only Manage Server changes them."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from game_scheduler.config import get_settings
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.permissions import Actor, can_configure, can_see
-from game_scheduler.domain.reminders import validate_offsets
+from game_scheduler.domain.reminders import effective_offsets, validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Role, utcnow
 from game_scheduler.services.reminders import offsets_for, sync_reminders
@@ -51,6 +52,40 @@ class GuildView:
     can_configure: bool
 
 
+@dataclass(frozen=True)
+class ScopeSettings:
+    """What a server or channel sets itself (None: inherited) and what is in force there."""
+
+    scope: str
+    name: str
+    reminder_offsets: list[int] | None
+    max_players: int | None
+    host_role_ids: list[int] | None
+    effective_offsets: list[int]
+    effective_max_players: int
+    effective_host_role_ids: list[int]
+
+
+def describe_scope(guild: Guild, channel: Channel | None = None) -> ScopeSettings:
+    """The settings a new game in ``channel`` (or anywhere in ``guild``) would inherit."""
+    channel_offsets = None if channel is None else channel.reminder_offsets
+    channel_max = None if channel is None else channel.default_max_players
+    channel_roles = None if channel is None else channel.host_role_ids
+    own: Guild | Channel = guild if channel is None else channel
+    caps = (channel_max, guild.default_max_players, get_settings().default_max_players)
+    roles = guild.host_role_ids if channel_roles is None else channel_roles
+    return ScopeSettings(
+        scope="server" if channel is None else "channel",
+        name=own.name,
+        reminder_offsets=own.reminder_offsets,
+        max_players=own.default_max_players,
+        host_role_ids=list(guild.host_role_ids) if channel is None else channel_roles,
+        effective_offsets=effective_offsets(None, channel_offsets, guild.reminder_offsets),
+        effective_max_players=next(cap for cap in caps if cap is not None),
+        effective_host_role_ids=list(roles),
+    )
+
+
 def _role_ids(values: list[int], field: str) -> list[int]:
     if len(values) > MAX_ROLES:
         raise ValidationError(f"at most {MAX_ROLES} roles are allowed", field)
@@ -66,13 +101,22 @@ async def _load_guild(db: AsyncSession, actor: Actor, guild_discord_id: int) -> 
         )
     ).scalar_one_or_none()
     if guild is None or not can_see(actor, guild_discord_id):
-        raise NotFound(f"server {guild_discord_id} not found")
+        raise NotFound(f"server {guild_discord_id} is not known to the bot")
     return guild
 
 
-def _check_configure(actor: Actor, guild: Guild) -> None:
-    if not can_configure(actor, guild.discord_id):
-        raise NotAllowed("only members with Manage Server can change these settings")
+def find_channel(channels: list[Channel], channel_discord_id: int) -> Channel:
+    """One of a server's channels, by its Discord id."""
+    channel = next((c for c in channels if c.discord_id == channel_discord_id), None)
+    if channel is None:
+        raise NotFound(f"channel {channel_discord_id} is not known to the bot in this server")
+    return channel
+
+
+def check_configure(actor: Actor, guild_discord_id: int) -> None:
+    """Only members with Manage Server change a server's or channel's settings."""
+    if not can_configure(actor, guild_discord_id):
+        raise NotAllowed("only members with Manage Server can change game settings")
 
 
 async def get_guild(db: AsyncSession, actor: Actor, guild_discord_id: int) -> GuildView:
@@ -85,6 +129,16 @@ async def get_guild(db: AsyncSession, actor: Actor, guild_discord_id: int) -> Gu
     )
     channels = sorted(guild.channels, key=lambda c: (c.name, c.discord_id))
     return GuildView(guild, channels, roles, can_configure(actor, guild_discord_id))
+
+
+async def read_scope(
+    db: AsyncSession, actor: Actor, guild_discord_id: int, channel_discord_id: int | None
+) -> ScopeSettings:
+    """The settings of a server (no channel given) or of one of its channels, with what applies."""
+    guild = await _load_guild(db, actor, guild_discord_id)
+    if channel_discord_id is None:
+        return describe_scope(guild)
+    return describe_scope(guild, find_channel(guild.channels, channel_discord_id))
 
 
 async def _resync_reminders(db: AsyncSession, guild: Guild, channel: Channel | None) -> None:
@@ -108,7 +162,7 @@ async def update_guild_settings(
 ) -> GuildView:
     """Change a server's defaults; games inheriting its reminder offsets follow."""
     guild = await _load_guild(db, actor, guild_discord_id)
-    _check_configure(actor, guild)
+    check_configure(actor, guild_discord_id)
     given = changes.model_fields_set
     if "reminder_offsets" in given:
         offsets = changes.reminder_offsets
@@ -136,10 +190,8 @@ async def update_channel_settings(
 ) -> Channel:
     """Change a channel's overrides; ``None`` returns a setting to the server's."""
     guild = await _load_guild(db, actor, guild_discord_id)
-    channel = next((c for c in guild.channels if c.discord_id == channel_discord_id), None)
-    if channel is None:
-        raise NotFound(f"channel {channel_discord_id} not found in this server")
-    _check_configure(actor, guild)
+    channel = find_channel(guild.channels, channel_discord_id)
+    check_configure(actor, guild_discord_id)
     given = changes.model_fields_set
     if "enabled" in given and changes.enabled is not None:
         channel.enabled = changes.enabled
