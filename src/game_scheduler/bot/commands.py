@@ -12,30 +12,34 @@ from game_scheduler.bot import command_text as text
 from game_scheduler.bot.interactions import actor_from, reply
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
-from game_scheduler.services import listing, settings
+from game_scheduler.services import queries, settings
 
 Interaction = discord.Interaction[Any]
 
 
 async def games_text(actor: Actor, guild_id: int, channel_id: int | None) -> str:
     """Upcoming games of the server, or of one channel."""
+    filters = queries.GameFilters(
+        guild_discord_id=guild_id, channel_discord_id=channel_id, statuses=queries.UPCOMING
+    )
     async with get_db_session() as session:
-        games = await listing.upcoming_games(session, actor, guild_id, channel_id)
+        page = await queries.list_games(session, actor, filters, limit=10)
         where = "this server" if channel_id is None else "this channel"
         return text.bounded(
             f"**Upcoming games in {where}**",
-            [text.game_line(game) for game in games],
+            [text.game_line(item) for item in page.items],
             f"No upcoming games in {where}.",
         )
 
 
 async def my_games_text(actor: Actor, guild_id: int) -> str:
     """The games the user hosts or joined in this server, with how they take part."""
+    filters = queries.GameFilters(guild_discord_id=guild_id, statuses=queries.UPCOMING, mine=True)
     async with get_db_session() as session:
-        mine = await listing.my_games(session, actor, guild_id)
+        page = await queries.list_games(session, actor, filters, limit=15)
         return text.bounded(
             "**Your upcoming games**",
-            [text.my_game_line(item) for item in mine],
+            [text.my_game_line(item, actor.discord_id) for item in page.items],
             "You're not hosting or signed up for any upcoming game here.",
         )
 

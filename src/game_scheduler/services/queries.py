@@ -14,6 +14,8 @@ from game_scheduler.domain.permissions import Actor, can_manage_game
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Participant, User
 from game_scheduler.services.loading import load_game
 
+UPCOMING = frozenset({GameStatus.SCHEDULED, GameStatus.IN_PROGRESS})
+
 
 @dataclass(frozen=True)
 class GameFilters:

@@ -167,3 +167,13 @@ async def test_game_config_moves_reminders_of_games_that_inherit_offsets(bot, fa
     assert await _pending(inheriting.id) == set()
     assert await _pending(own.id) == {5}
     assert await _pending(cancelled.id) == set()
+
+
+async def test_my_games_marks_the_games_i_host(bot, fake_discord):
+    hosted = await create_game(title="Hosted", minutes_ahead=60)
+
+    answer = await fake_discord.command(HOST_ID, GUILD_ID, CHANNEL_ID, "my-games")
+
+    [_, line] = answer.text.splitlines()
+    assert hosted.title in line
+    assert line.endswith("**hosting**")
