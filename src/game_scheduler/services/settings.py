@@ -20,25 +20,26 @@ from game_scheduler.services.reminders import offsets_for, sync_reminders
 MAX_ROLES = 100
 
 
-class GuildSettingsChanges(BaseModel):
-    """A partial update of a server's settings; only the fields given change."""
+class DefaultsChanges(BaseModel):
+    """What servers and channels both set for new games; only the fields given change."""
 
     model_config = ConfigDict(frozen=True)
 
     reminder_offsets: list[int] | None = None
     default_max_players: int | None = None
+
+
+class GuildSettingsChanges(DefaultsChanges):
+    """A partial update of a server's settings; ``None`` offsets or cap mean the defaults."""
+
     host_role_ids: list[int] | None = None
     manager_role_ids: list[int] | None = None
 
 
-class ChannelSettingsChanges(BaseModel):
+class ChannelSettingsChanges(DefaultsChanges):
     """A partial update of a channel's settings; ``None`` on an override means inherit."""
 
-    model_config = ConfigDict(frozen=True)
-
     enabled: bool | None = None
-    reminder_offsets: list[int] | None = None
-    default_max_players: int | None = None
     host_role_ids: list[int] | None = None
 
 
@@ -157,27 +158,39 @@ async def _resync_reminders(db: AsyncSession, guild: Guild, channel: Channel | N
             await sync_reminders(db, game, offsets_for(game), now)
 
 
+def _set_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
+    given = changes.model_fields_set
+    if "reminder_offsets" in given:
+        offsets = changes.reminder_offsets
+        target.reminder_offsets = None if offsets is None else validate_offsets(offsets)
+    if "default_max_players" in given:
+        value = changes.default_max_players
+        target.default_max_players = None if value is None else rules.check_max_players(value)
+
+
+async def _save(
+    db: AsyncSession, guild: Guild, channel: Channel | None, changes: DefaultsChanges
+) -> None:
+    """Commit, after moving the reminders of games that inherit changed offsets."""
+    if "reminder_offsets" in changes.model_fields_set:
+        await db.flush()
+        await _resync_reminders(db, guild, channel)
+    await db.commit()
+
+
 async def update_guild_settings(
     db: AsyncSession, actor: Actor, guild_discord_id: int, changes: GuildSettingsChanges
 ) -> GuildView:
     """Change a server's defaults; games inheriting its reminder offsets follow."""
     guild = await _load_guild(db, actor, guild_discord_id)
     check_configure(actor, guild_discord_id)
+    _set_defaults(guild, changes)
     given = changes.model_fields_set
-    if "reminder_offsets" in given:
-        offsets = changes.reminder_offsets
-        guild.reminder_offsets = None if offsets is None else validate_offsets(offsets)
-    if "default_max_players" in given:
-        value = changes.default_max_players
-        guild.default_max_players = None if value is None else rules.check_max_players(value)
     if "host_role_ids" in given:
         guild.host_role_ids = _role_ids(changes.host_role_ids or [], "host_role_ids")
     if "manager_role_ids" in given:
         guild.manager_role_ids = _role_ids(changes.manager_role_ids or [], "manager_role_ids")
-    if "reminder_offsets" in given:
-        await db.flush()
-        await _resync_reminders(db, guild, None)
-    await db.commit()
+    await _save(db, guild, None, changes)
     return await get_guild(db, actor, guild_discord_id)
 
 
@@ -192,20 +205,12 @@ async def update_channel_settings(
     guild = await _load_guild(db, actor, guild_discord_id)
     channel = find_channel(guild.channels, channel_discord_id)
     check_configure(actor, guild_discord_id)
+    _set_defaults(channel, changes)
     given = changes.model_fields_set
     if "enabled" in given and changes.enabled is not None:
         channel.enabled = changes.enabled
-    if "reminder_offsets" in given:
-        offsets = changes.reminder_offsets
-        channel.reminder_offsets = None if offsets is None else validate_offsets(offsets)
-    if "default_max_players" in given:
-        value = changes.default_max_players
-        channel.default_max_players = None if value is None else rules.check_max_players(value)
     if "host_role_ids" in given:
         roles = changes.host_role_ids
         channel.host_role_ids = None if roles is None else _role_ids(roles, "host_role_ids")
-    if "reminder_offsets" in given:
-        await db.flush()
-        await _resync_reminders(db, guild, channel)
-    await db.commit()
+    await _save(db, guild, channel, changes)
     return channel
