@@ -59,18 +59,18 @@ def clear_tables(url: str) -> None:
     engine.dispose()
 
 
-def _rabbitmqctl(*args: str) -> None:
+def rabbitmqctl(*args: str) -> None:
     ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
     subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)
 
 
 def create_vhost(name: str) -> str:
     """A RabbitMQ virtual host of our own, so parallel sessions never see each other's messages."""
-    _rabbitmqctl("add_vhost", name)
-    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    rabbitmqctl("add_vhost", name)
+    rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
     return RABBITMQ_ROOT_URL.rstrip("/") + "/" + quote(name, safe="")
 
 
 def delete_vhost(name: str) -> None:
     """Remove a vhost and everything in it."""
-    _rabbitmqctl("delete_vhost", name)
+    rabbitmqctl("delete_vhost", name)

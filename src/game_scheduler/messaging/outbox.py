@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import update
+from pydantic import ValidationError
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from game_scheduler.messaging.events import Envelope
+from game_scheduler.messaging.sync_publisher import PublishError, SyncPublisher, get_sync_publisher
 from game_scheduler.models import OutboxEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -77,3 +80,98 @@ async def mark_published(session: AsyncSession, envelopes: Sequence[Envelope]) -
         .values(published_at=utcnow())
     )
     await session.commit()
+
+
+def commit_and_publish_sync(
+    session: Session, publisher: SyncPublisher | None = None
+) -> list[Envelope]:
+    """Commit, then publish what the transaction staged: the scheduler's fast path."""
+    session.commit()
+    envelopes = take_staged(session)
+    if not envelopes:
+        return envelopes
+    try:
+        (publisher or get_sync_publisher()).publish_many(envelopes)
+    except PublishError as error:
+        log.warning(
+            "publishing %d events failed (%s); the outbox relay will retry", len(envelopes), error
+        )
+        return envelopes
+    session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.event_id.in_([str(e.event_id) for e in envelopes]))
+        .values(published_at=utcnow())
+    )
+    session.commit()
+    return envelopes
+
+
+def relay_outbox(
+    session: Session,
+    publisher: SyncPublisher,
+    *,
+    batch_size: int = 500,
+    min_age_seconds: float = 2.0,
+    max_batches: int | None = None,
+) -> int:
+    """Publish every row the fast path missed, oldest first; how many were published.
+
+    Each batch stays locked (``FOR UPDATE SKIP LOCKED``) from select to mark, so concurrent
+    relays take disjoint batches. Rows younger than ``min_age_seconds`` are left to the writer.
+    """
+    session.commit()
+    published = 0
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
+        fetched, done = _relay_batch(session, publisher, batch_size, min_age_seconds)
+        published += done
+        if fetched < batch_size or done == 0:
+            break
+    return published
+
+
+def _relay_batch(
+    session: Session, publisher: SyncPublisher, batch_size: int, min_age_seconds: float
+) -> tuple[int, int]:
+    """Publish and mark one locked batch; how many rows it took and how many it published."""
+    cutoff = utcnow() - timedelta(seconds=min_age_seconds)
+    rows = session.execute(
+        select(OutboxEvent.id, OutboxEvent.payload)
+        .where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff)
+        .order_by(OutboxEvent.id)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    ).all()
+    ids: list[int] = []
+    envelopes: list[Envelope] = []
+    for row_id, payload in rows:
+        try:
+            envelopes.append(Envelope.model_validate(payload))
+            ids.append(row_id)
+        except ValidationError as error:
+            log.error("outbox row %d holds no valid envelope; left unpublished: %s", row_id, error)
+            _record_failure(session, [row_id], f"invalid envelope: {error}")
+    try:
+        publisher.publish_many(envelopes)
+    except PublishError as error:
+        log.warning("outbox relay: publishing %d events failed: %s", len(envelopes), error)
+        _record_failure(session, ids, str(error))
+        session.commit()
+        return len(rows), 0
+    if ids:
+        session.execute(
+            update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(published_at=utcnow())
+        )
+    session.commit()
+    return len(rows), len(ids)
+
+
+def _record_failure(session: Session, ids: Sequence[int], error: str) -> None:
+    """Count the attempt and keep the reason on the rows, for operators."""
+    if ids:
+        session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id.in_(ids))
+            .values(attempts=OutboxEvent.attempts + 1, last_error=error[:2000])
+        )

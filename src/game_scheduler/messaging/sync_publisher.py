@@ -1,0 +1,182 @@
+"""Publish envelopes with pika for the synchronous scheduler; no event loop anywhere here.
+
+A batch is published inside one AMQP transaction: ``tx.commit-ok`` means the broker has taken
+every message of it. ``bench/messaging.py`` measured this several times faster than waiting
+for a publisher confirm per message, which is all pika's BlockingChannel offers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+
+import pika
+import pika.exceptions
+from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
+
+from game_scheduler.config import get_settings
+from game_scheduler.messaging.events import Envelope
+from game_scheduler.messaging.topology import (
+    EXCHANGE,
+    declare_with_pika,
+    message_properties,
+    routing_key,
+)
+
+log = logging.getLogger(__name__)
+
+# A broker under a memory or disk alarm blocks publishers; fail rather than hang a worker.
+BLOCKED_TIMEOUT_SECONDS = 60.0
+
+
+class PublishError(Exception):
+    """The broker did not take the messages: it is down, refused them, or could not route them."""
+
+
+def describe_broker(params: pika.URLParameters) -> str:
+    """Where the broker is, without credentials (safe to log)."""
+    return f"{params.host}:{params.port} vhost {params.virtual_host!r}"
+
+
+def explain(error: BaseException, where: str) -> str:
+    """A message that says what went wrong in words an operator can act on."""
+    if isinstance(
+        error, pika.exceptions.ProbableAuthenticationError | pika.exceptions.AuthenticationError
+    ):
+        return f"RabbitMQ at {where} refused the credentials"
+    if isinstance(error, pika.exceptions.ProbableAccessDeniedError):
+        return f"RabbitMQ at {where} denied access to the vhost"
+    if isinstance(
+        error, pika.exceptions.ChannelClosedByBroker | pika.exceptions.ConnectionClosedByBroker
+    ):
+        return f"RabbitMQ at {where} refused: {error.reply_code} {error.reply_text}"
+    if isinstance(error, pika.exceptions.AMQPConnectionError | OSError):
+        return f"cannot reach RabbitMQ at {where}: {error!r}"
+    return f"publishing to RabbitMQ at {where} failed: {error!r}"
+
+
+class SyncPublisher:
+    """One pika connection; each call returns once the broker has taken every message."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self._params = pika.URLParameters(url or get_settings().rabbitmq_url)
+        if self._params.blocked_connection_timeout is None:
+            self._params.blocked_connection_timeout = BLOCKED_TIMEOUT_SECONDS
+        self._where = describe_broker(self._params)
+        self._connection: BlockingConnection | None = None
+        self._channel: BlockingChannel | None = None
+        self._returned: list[str] = []
+        self._lock = threading.Lock()
+
+    def publish(self, envelope: Envelope) -> None:
+        """Publish one envelope."""
+        self.publish_many([envelope])
+
+    def publish_many(self, envelopes: Sequence[Envelope]) -> None:
+        """Publish in one transaction; reconnect and retry once if the connection was lost."""
+        if not envelopes:
+            return
+        with self._lock:
+            try:
+                self._publish_batch(envelopes)
+            except (pika.exceptions.AMQPError, OSError) as first:
+                self._drop()
+                log.info(
+                    "RabbitMQ publish failed (%s); reconnecting once", explain(first, self._where)
+                )
+                try:
+                    self._publish_batch(envelopes)
+                except (pika.exceptions.AMQPError, OSError) as second:
+                    self._drop()
+                    raise PublishError(explain(second, self._where)) from second
+            if self._returned:
+                unroutable, self._returned = self._returned, []
+                raise PublishError(
+                    f"RabbitMQ at {self._where} could not route {len(unroutable)} message(s) "
+                    f"(no queue bound), e.g. event {unroutable[0]}"
+                )
+
+    def close(self) -> None:
+        """Close the connection; the next publish opens a new one."""
+        with self._lock:
+            if self._connection is not None and self._connection.is_open:
+                try:
+                    self._connection.close()
+                except (pika.exceptions.AMQPError, OSError):
+                    log.debug("closing the RabbitMQ connection failed", exc_info=True)
+            self._drop()
+
+    def _publish_batch(self, envelopes: Sequence[Envelope]) -> None:
+        channel = self._open_channel()
+        self._returned = []
+        for envelope in envelopes:
+            channel.basic_publish(
+                exchange=EXCHANGE,
+                routing_key=routing_key(envelope),
+                body=envelope.to_bytes(),
+                properties=pika.BasicProperties(**message_properties(envelope).as_kwargs()),
+                mandatory=True,
+            )
+        channel.tx_commit()
+        # Basic.Return frames arrive before Tx.CommitOk; dispatching them fills self._returned.
+        assert self._connection is not None
+        self._connection.process_data_events(time_limit=0)
+
+    def _open_channel(self) -> BlockingChannel:
+        if self._channel is not None and self._channel.is_open:
+            return self._channel
+        self._drop()
+        connection = BlockingConnection(self._params)
+        try:
+            channel = connection.channel()
+            declare_with_pika(channel)
+            channel.add_on_return_callback(self._on_returned)
+            channel.tx_select()
+        except BaseException:
+            connection.close()
+            raise
+        self._connection, self._channel = connection, channel
+        return channel
+
+    def _on_returned(
+        self,
+        _channel: BlockingChannel,
+        _method: pika.spec.Basic.Return,
+        properties: pika.spec.BasicProperties,
+        _body: bytes,
+    ) -> None:
+        self._returned.append(str(properties.message_id))
+
+    def _drop(self) -> None:
+        """Forget the connection without closing it (it is dead, or belongs to the parent)."""
+        self._connection = None
+        self._channel = None
+
+
+_publisher: SyncPublisher | None = None
+_publisher_pid: int | None = None
+_publisher_lock = threading.Lock()
+
+
+def get_sync_publisher() -> SyncPublisher:
+    """The process's publisher; a forked child makes its own instead of sharing the socket."""
+    global _publisher, _publisher_pid
+    with _publisher_lock:
+        if _publisher is None or _publisher_pid != os.getpid():
+            if _publisher is not None:
+                _publisher._drop()
+            _publisher = SyncPublisher()
+            _publisher_pid = os.getpid()
+        return _publisher
+
+
+def reset_sync_publisher() -> None:
+    """Close and forget the process's publisher (shutdown, tests, settings changed)."""
+    global _publisher, _publisher_pid
+    with _publisher_lock:
+        publisher, pid = _publisher, _publisher_pid
+        _publisher, _publisher_pid = None, None
+    if publisher is not None and pid == os.getpid():
+        publisher.close()

@@ -1,0 +1,119 @@
+"""Exchanges, queues, bindings and message properties: the single source for pika and aio-pika.
+
+Neither client is imported here (the scheduler must not pull in aio-pika): each declaration
+function takes the client's channel through a small structural type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from game_scheduler.messaging.events import Envelope
+
+EXCHANGE = "game_scheduler"
+EXCHANGE_TYPE = "topic"
+BOT_QUEUE = "bot_events"
+BOT_BINDINGS = ("game.#", "notification.#")
+DEAD_LETTER_EXCHANGE = "game_scheduler.dead"
+DEAD_LETTER_EXCHANGE_TYPE = "fanout"
+DEAD_LETTER_QUEUE = "bot_events.dead"
+
+# The consumer dead-letters a failing message itself after its own bound (default 5
+# redeliveries); the broker's limit is a backstop for deliveries the consumer never judged,
+# such as a message that kills the consumer process every time.
+BROKER_DELIVERY_LIMIT = 20
+
+# A quorum queue counts deliveries for us (the x-delivery-count header) and enforces the limit.
+BOT_QUEUE_ARGUMENTS: dict[str, Any] = {
+    "x-queue-type": "quorum",
+    "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+    "x-delivery-limit": BROKER_DELIVERY_LIMIT,
+}
+
+CONTENT_TYPE = "application/json"
+PERSISTENT = 2
+
+
+@dataclass(frozen=True)
+class MessageProperties:
+    """AMQP properties, named as both pika.BasicProperties and aio_pika.Message name them."""
+
+    content_type: str
+    delivery_mode: int
+    message_id: str
+    type: str
+    timestamp: int
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``pika.BasicProperties`` or ``aio_pika.Message``."""
+        return asdict(self)
+
+
+def message_properties(envelope: Envelope) -> MessageProperties:
+    """The properties every publisher sends with this envelope."""
+    return MessageProperties(
+        content_type=CONTENT_TYPE,
+        delivery_mode=PERSISTENT,
+        message_id=str(envelope.event_id),
+        type=envelope.event_type.value,
+        timestamp=int(envelope.occurred_at.timestamp()),
+    )
+
+
+def routing_key(envelope: Envelope) -> str:
+    """The routing key is the event type."""
+    return envelope.event_type.value
+
+
+class PikaChannel(Protocol):
+    """The part of ``pika.adapters.blocking_connection.BlockingChannel`` declaration uses."""
+
+    def exchange_declare(self, *, exchange: str, exchange_type: str, durable: bool) -> object: ...
+
+    def queue_declare(
+        self, *, queue: str, durable: bool, arguments: Mapping[str, Any] | None
+    ) -> object: ...
+
+    def queue_bind(self, *, queue: str, exchange: str, routing_key: str) -> object: ...
+
+
+def declare_with_pika(channel: PikaChannel) -> None:
+    """Declare everything (idempotent: same names, same arguments) on a pika channel."""
+    channel.exchange_declare(exchange=EXCHANGE, exchange_type=EXCHANGE_TYPE, durable=True)
+    channel.exchange_declare(
+        exchange=DEAD_LETTER_EXCHANGE, exchange_type=DEAD_LETTER_EXCHANGE_TYPE, durable=True
+    )
+    channel.queue_declare(queue=DEAD_LETTER_QUEUE, durable=True, arguments=None)
+    channel.queue_bind(queue=DEAD_LETTER_QUEUE, exchange=DEAD_LETTER_EXCHANGE, routing_key="")
+    channel.queue_declare(queue=BOT_QUEUE, durable=True, arguments=BOT_QUEUE_ARGUMENTS)
+    for key in BOT_BINDINGS:
+        channel.queue_bind(queue=BOT_QUEUE, exchange=EXCHANGE, routing_key=key)
+
+
+class AioPikaQueue(Protocol):
+    """The part of ``aio_pika.abc.AbstractQueue`` declaration uses."""
+
+    async def bind(self, exchange: str, routing_key: str) -> object: ...
+
+
+class AioPikaChannel(Protocol):
+    """The part of ``aio_pika.abc.AbstractChannel`` declaration uses."""
+
+    async def declare_exchange(self, name: str, type: str, *, durable: bool) -> object: ...
+
+    async def declare_queue(
+        self, name: str, *, durable: bool, arguments: Mapping[str, Any] | None
+    ) -> AioPikaQueue: ...
+
+
+async def declare_with_aio_pika(channel: AioPikaChannel) -> None:
+    """Declare everything (idempotent: same names, same arguments) on an aio-pika channel."""
+    await channel.declare_exchange(EXCHANGE, EXCHANGE_TYPE, durable=True)
+    await channel.declare_exchange(DEAD_LETTER_EXCHANGE, DEAD_LETTER_EXCHANGE_TYPE, durable=True)
+    dead = await channel.declare_queue(DEAD_LETTER_QUEUE, durable=True, arguments=None)
+    await dead.bind(DEAD_LETTER_EXCHANGE, "")
+    queue = await channel.declare_queue(BOT_QUEUE, durable=True, arguments=BOT_QUEUE_ARGUMENTS)
+    for key in BOT_BINDINGS:
+        await queue.bind(EXCHANGE, key)
