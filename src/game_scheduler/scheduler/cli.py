@@ -11,5 +11,5 @@ def main(command: str, argv: list[str]) -> int:
         raise ValueError(f"unknown scheduler command {command!r}; expected one of {COMMANDS}")
     from game_scheduler.scheduler.celery_app import app
 
-    code = app.start([command, *argv])
+    code: int | None = app.start([command, *argv])
     return int(code or 0)

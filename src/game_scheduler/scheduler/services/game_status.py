@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import Session
 
 from game_scheduler.domain.reminders import ReminderStatus
@@ -72,11 +72,11 @@ def stage_status_changes(session: Session, now: datetime) -> StatusCounts:
     return StatusCounts(len(started), len(completed), _skip_reminders_of_started(session, now))
 
 
-def _move(session: Session, where: Sequence[object], target: GameStatus) -> list[int]:
+def _move(session: Session, where: Sequence[ColumnElement[bool]], target: GameStatus) -> list[int]:
     """Set ``target`` on the games matching ``where``; the ids actually moved."""
     result = session.execute(
         update(Game)
-        .where(*where)  # type: ignore[arg-type]
+        .where(*where)
         .values(status=target, version=Game.version + 1)
         .returning(Game.id)
         .execution_options(synchronize_session=False)

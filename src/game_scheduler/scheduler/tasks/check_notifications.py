@@ -26,7 +26,8 @@ def check_upcoming_notifications() -> int:
         due = find_due_reminders(session, now, lookahead)
     with app.producer_or_acquire() as producer:
         for reminder_id, due_at in due:
-            send_game_notification.apply_async(
-                (reminder_id,), eta=due_at if due_at > now else None, producer=producer
-            )
+            if due_at > now:
+                send_game_notification.apply_async((reminder_id,), eta=due_at, producer=producer)
+            else:
+                send_game_notification.apply_async((reminder_id,), producer=producer)
     return len(due)
