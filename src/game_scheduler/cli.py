@@ -75,8 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=get_settings().log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in COMMANDS:
+        # Hand everything after the subcommand over untouched: argparse's REMAINDER rejects
+        # options that come first (``worker --concurrency 4``).
+        name = arguments[0]
+        return _delegate(COMMANDS[name][0], name)(argparse.Namespace(args=arguments[1:]))
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help()
         return 2
