@@ -31,7 +31,7 @@ def seed(**options):
 def stage(reminder_id, now):
     """Run the decision and commit it; the staged envelopes (nothing is published here)."""
     with get_sync_db_session() as session:
-        result = NotificationService().stage_reminder(session, reminder_id, now)
+        result = NotificationService().stage_reminders(session, [reminder_id], now)[reminder_id]
         envelopes = take_staged(session)
         session.commit()
     return result, envelopes
@@ -171,3 +171,35 @@ def test_due_reminders_are_pending_ones_within_the_lookahead(db_url):
     assert [rid for rid, _ in due] == [overdue, soon]
     assert due[1][1] == games[2].scheduled_at - timedelta(minutes=15)
     assert later not in dict(due)
+
+
+def test_reminders_due_together_are_decided_one_by_one_in_one_transaction(db_url):
+    now = utcnow()
+    with get_sync_db_session() as session:
+        due, started, future = seed_games(
+            session,
+            [now + timedelta(minutes=10), now - timedelta(minutes=1), now + timedelta(hours=2)],
+            players=2,
+            waitlisted=1,
+        )
+        sent_before = seed_games(session, [now + timedelta(minutes=10)])[0]
+        session.execute(
+            update(Reminder)
+            .where(Reminder.id == sent_before.reminder_ids[15])
+            .values(status=ReminderStatus.SENT)
+        )
+        session.commit()
+    ids = [g.reminder_ids[15] for g in (due, started, future, sent_before)] + [999_999]
+    with get_sync_db_session() as session:
+        results = NotificationService().stage_reminders(session, ids, now)
+        envelopes = take_staged(session)
+        session.commit()
+    assert {rid: r.outcome for rid, r in results.items()} == {
+        ids[0]: SendOutcome.SENT,
+        ids[1]: SendOutcome.SKIPPED,
+        ids[2]: SendOutcome.NOT_DUE,
+        ids[3]: SendOutcome.NOT_PENDING,
+        999_999: SendOutcome.BUSY,
+    }
+    assert {int(e.payload().recipient_discord_id) for e in envelopes} == due.recipients()
+    assert {e.payload().reminder_id for e in envelopes} == {ids[0]}

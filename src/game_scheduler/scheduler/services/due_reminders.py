@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -21,3 +22,19 @@ def find_due_reminders(
         .order_by(Reminder.due_at, Reminder.id)
     ).all()
     return [(row.id, row.due_at) for row in rows]
+
+
+# Reminders per send task: about 500 events for games of ten, one broker transaction.
+SEND_BATCH = 50
+
+
+def group_by_due_time(
+    due: Sequence[tuple[int, datetime]], now: datetime, size: int = SEND_BATCH
+) -> Iterator[tuple[datetime | None, list[int]]]:
+    """(ETA, reminder ids): reminders due at the same moment together; overdue ones at once."""
+    groups: dict[datetime | None, list[int]] = {}
+    for reminder_id, due_at in due:
+        groups.setdefault(due_at if due_at > now else None, []).append(reminder_id)
+    for eta, ids in groups.items():
+        for start in range(0, len(ids), size):
+            yield eta, ids[start : start + size]

@@ -1,9 +1,11 @@
-"""Turn one due reminder into direct messages, exactly once however often its task runs."""
+"""Turn due reminders into direct messages, exactly once however often their task runs."""
 
 from __future__ import annotations
 
 import enum
 import logging
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class SendOutcome(enum.StrEnum):
-    """What one run of the send did; only SENT and SKIPPED change the reminder."""
+    """What one run did with a reminder; only SENT and SKIPPED change it."""
 
     SENT = "sent"
     SKIPPED = "skipped"
@@ -44,7 +46,6 @@ class SendResult:
 @dataclass(frozen=True)
 class _Claim:
     reminder: Reminder
-    game_id: int
     title: str
     scheduled_at: datetime
     status: GameStatus
@@ -55,78 +56,65 @@ class _Claim:
 
 
 class NotificationService:
-    """Claims a reminder under its row lock, stages one DM per recipient, marks it sent."""
+    """Claims reminders under their row locks, stages one DM per recipient, marks them sent."""
 
     def __init__(self, publisher: SyncPublisher | None = None) -> None:
         self._publisher = publisher
 
     def send_reminder(self, session: Session, reminder_id: int, now: datetime) -> SendResult:
-        """One transaction: claim, stage and mark; then commit and publish (the relay backs it)."""
-        result = self.stage_reminder(session, reminder_id, now)
-        if result.outcome is SendOutcome.SENT:
+        """Send one reminder (see :meth:`send_reminders`)."""
+        return self.send_reminders(session, [reminder_id], now)[reminder_id]
+
+    def send_reminders(
+        self, session: Session, reminder_ids: Sequence[int], now: datetime
+    ) -> dict[int, SendResult]:
+        """One transaction: claim, stage and mark; commit; publish (the outbox relay backs it).
+
+        Reminders due at the same moment go together: one commit and one broker transaction
+        for all of them instead of one each.
+        """
+        results = self.stage_reminders(session, reminder_ids, now)
+        outcomes = {r.outcome for r in results.values()}
+        if SendOutcome.SENT in outcomes:
             commit_and_publish_sync(session, self._publisher)
-        elif result.outcome is SendOutcome.SKIPPED:
+        elif SendOutcome.SKIPPED in outcomes:
             session.commit()
         else:
             session.rollback()
-        return result
+        return results
 
-    def stage_reminder(self, session: Session, reminder_id: int, now: datetime) -> SendResult:
+    def stage_reminders(
+        self, session: Session, reminder_ids: Sequence[int], now: datetime
+    ) -> dict[int, SendResult]:
         """Decide and stage in the caller's transaction; the caller commits (or rolls back)."""
-        claim = _claim(session, reminder_id)
-        if claim is None:
-            return SendResult(SendOutcome.BUSY)
-        reminder = claim.reminder
-        if reminder.status is not ReminderStatus.PENDING:
-            return SendResult(SendOutcome.NOT_PENDING, reminder.due_at)
-        if claim.status is GameStatus.CANCELLED or not reminders.is_current(
-            reminder.due_at, claim.scheduled_at, reminder.offset_minutes
-        ):
-            return SendResult(SendOutcome.STALE, reminder.due_at)
-        if now < reminder.due_at:
-            return SendResult(SendOutcome.NOT_DUE, reminder.due_at)
-        if claim.status is not GameStatus.SCHEDULED or reminders.is_too_late(
-            now, claim.scheduled_at
-        ):
-            _skip(reminder, claim, now)
-            return SendResult(SendOutcome.SKIPPED, reminder.due_at)
-        count = self._stage_dms(session, claim)
-        reminder.status = ReminderStatus.SENT
-        reminder.sent_at = now
-        reminder.attempts += 1
-        reminder.last_error = None
-        return SendResult(SendOutcome.SENT, reminder.due_at, count)
-
-    def _stage_dms(self, session: Session, claim: _Claim) -> int:
-        players = session.scalars(
-            select(User.discord_id)
-            .join(Participant, Participant.user_id == User.id)
-            .where(Participant.game_id == claim.game_id)
-            .order_by(Participant.position)
-        ).all()
-        confirmed = waitlist.split(players, claim.max_players).confirmed
-        targets = reminders.recipients(claim.host_discord_id, confirmed)
-        starts_at = int(claim.scheduled_at.timestamp())
-        for discord_id in targets:
-            payload = SendDm(
-                recipient_discord_id=str(discord_id),
-                kind=DmKind.REMINDER,
-                game_id=claim.game_id,
-                title=claim.title,
-                starts_at=starts_at,
-                offset_minutes=claim.reminder.offset_minutes,
-                reminder_id=claim.reminder.id,
-                guild_discord_id=str(claim.guild_discord_id),
-                channel_discord_id=str(claim.channel_discord_id),
-            )
-            stage(session, make_event(EventType.SEND_DM, payload))
-        return len(targets)
+        results = dict.fromkeys(reminder_ids, SendResult(SendOutcome.BUSY))
+        claims = _claim(session, reminder_ids)
+        sending = []
+        for claim in claims:
+            outcome = _decide(claim, now)
+            if outcome is SendOutcome.SKIPPED:
+                _skip(claim, now)
+            if outcome is SendOutcome.SENT:
+                sending.append(claim)
+            else:
+                results[claim.reminder.id] = SendResult(outcome, claim.reminder.due_at)
+        players = _players_by_game(session, [c.reminder.game_id for c in sending])
+        for claim in sending:
+            confirmed = waitlist.split(players[claim.reminder.game_id], claim.max_players)
+            count = _stage_dms(session, claim, confirmed.confirmed)
+            reminder = claim.reminder
+            reminder.status = ReminderStatus.SENT
+            reminder.sent_at = now
+            reminder.attempts += 1
+            reminder.last_error = None
+            results[reminder.id] = SendResult(SendOutcome.SENT, reminder.due_at, count)
+        return results
 
 
-def _claim(session: Session, reminder_id: int) -> _Claim | None:
-    """Lock the reminder row with what the decision needs; None if gone or held by another run."""
+def _claim(session: Session, reminder_ids: Sequence[int]) -> list[_Claim]:
+    """Lock the reminder rows no other run holds, with what the decision needs."""
     host = aliased(User)
-    row = session.execute(
+    rows = session.execute(
         select(
             Reminder,
             Game.title,
@@ -141,28 +129,68 @@ def _claim(session: Session, reminder_id: int) -> _Claim | None:
         .join(Guild, Guild.id == Game.guild_id)
         .join(Channel, Channel.id == Game.channel_id)
         .join(host, host.id == Game.host_id)
-        .where(Reminder.id == reminder_id)
+        .where(Reminder.id.in_(reminder_ids))
+        .order_by(Reminder.id)
         .with_for_update(of=Reminder, skip_locked=True)
         .execution_options(populate_existing=True)
-    ).one_or_none()
-    if row is None:
-        return None
-    reminder, title, scheduled_at, status, max_players, guild_id, channel_id, host_id = row
-    return _Claim(
-        reminder=reminder,
-        game_id=reminder.game_id,
-        title=title,
-        scheduled_at=scheduled_at,
-        status=status,
-        max_players=max_players,
-        guild_discord_id=guild_id,
-        channel_discord_id=channel_id,
-        host_discord_id=host_id,
-    )
+    ).all()
+    return [_Claim(*row) for row in rows]
 
 
-def _skip(reminder: Reminder, claim: _Claim, now: datetime) -> None:
+def _decide(claim: _Claim, now: datetime) -> SendOutcome:
+    """Send only a pending reminder that still matches its game, is due, and is not too late."""
+    reminder = claim.reminder
+    if reminder.status is not ReminderStatus.PENDING:
+        return SendOutcome.NOT_PENDING
+    if claim.status is GameStatus.CANCELLED or not reminders.is_current(
+        reminder.due_at, claim.scheduled_at, reminder.offset_minutes
+    ):
+        return SendOutcome.STALE
+    if now < reminder.due_at:
+        return SendOutcome.NOT_DUE
+    if claim.status is not GameStatus.SCHEDULED or reminders.is_too_late(now, claim.scheduled_at):
+        return SendOutcome.SKIPPED
+    return SendOutcome.SENT
+
+
+def _players_by_game(session: Session, game_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Every signed-up player's Discord id per game, in signup order."""
+    players: dict[int, list[int]] = defaultdict(list)
+    if game_ids:
+        rows = session.execute(
+            select(Participant.game_id, User.discord_id)
+            .join(User, User.id == Participant.user_id)
+            .where(Participant.game_id.in_(set(game_ids)))
+            .order_by(Participant.game_id, Participant.position)
+        )
+        for game_id, discord_id in rows:
+            players[game_id].append(discord_id)
+    return players
+
+
+def _stage_dms(session: Session, claim: _Claim, confirmed: list[int]) -> int:
+    """One reminder DM per recipient: the host and the confirmed players, never the waitlist."""
+    targets = reminders.recipients(claim.host_discord_id, confirmed)
+    reminder = claim.reminder
+    for discord_id in targets:
+        payload = SendDm(
+            recipient_discord_id=str(discord_id),
+            kind=DmKind.REMINDER,
+            game_id=reminder.game_id,
+            title=claim.title,
+            starts_at=int(claim.scheduled_at.timestamp()),
+            offset_minutes=reminder.offset_minutes,
+            reminder_id=reminder.id,
+            guild_discord_id=str(claim.guild_discord_id),
+            channel_discord_id=str(claim.channel_discord_id),
+        )
+        stage(session, make_event(EventType.SEND_DM, payload))
+    return len(targets)
+
+
+def _skip(claim: _Claim, now: datetime) -> None:
     """Record why a reminder that came due after the start was never sent."""
+    reminder = claim.reminder
     reminder.status = ReminderStatus.SKIPPED
     reminder.last_error = (
         f"game started at {claim.scheduled_at.isoformat()} before the reminder was sent "
@@ -171,7 +199,7 @@ def _skip(reminder: Reminder, claim: _Claim, now: datetime) -> None:
     log.info(
         "reminder %d (game %d, %d min) skipped: %s",
         reminder.id,
-        claim.game_id,
+        reminder.game_id,
         reminder.offset_minutes,
         reminder.last_error,
     )

@@ -1,8 +1,8 @@
-"""send_game_notification: send one reminder's direct messages, retried on outages."""
+"""send_game_notification: send the DMs of reminders due at one moment, retried on outages."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import OperationalError
 
@@ -25,13 +25,26 @@ from game_scheduler.scheduler.services.notification_service import (
     retry_jitter=True,
     max_retries=8,
 )
-def send_game_notification(reminder_id: int) -> str:
-    """Send the reminder if it is due, still pending and still matches its game."""
+def send_game_notification(reminder_ids: list[int]) -> dict[str, int]:
+    """Send each reminder that is due, still pending and still matches its game.
+
+    One task per group of reminders due at the same moment (one database commit and one broker
+    transaction for the group); each reminder is still claimed under its own row lock.
+    """
     now = utcnow()
     with get_sync_db_session() as session:
-        result = NotificationService(get_sync_publisher()).send_reminder(session, reminder_id, now)
-    lookahead = timedelta(seconds=get_settings().notification_lookahead)
-    if result.outcome is SendOutcome.NOT_DUE and result.due_at and result.due_at <= now + lookahead:
+        results = NotificationService(get_sync_publisher()).send_reminders(
+            session, reminder_ids, now
+        )
+    horizon = now + timedelta(seconds=get_settings().notification_lookahead)
+    early: dict[datetime, list[int]] = {}
+    for reminder_id, result in results.items():
         # Enqueued for an earlier time (a reschedule moved it): wait for the new one.
-        send_game_notification.apply_async((reminder_id,), eta=result.due_at)
-    return result.outcome.value
+        if result.outcome is SendOutcome.NOT_DUE and result.due_at and result.due_at <= horizon:
+            early.setdefault(result.due_at, []).append(reminder_id)
+    for due_at, ids in early.items():
+        send_game_notification.apply_async((ids,), eta=due_at)
+    counts: dict[str, int] = {}
+    for result in results.values():
+        counts[result.outcome.value] = counts.get(result.outcome.value, 0) + 1
+    return counts
