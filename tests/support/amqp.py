@@ -31,11 +31,11 @@ class Tap:
         self.channel = channel
         self.queue = queue
 
-    def drain(self) -> list[Received]:
-        """Every message waiting in the tap, removed from it."""
+    def drain(self, queue: str | None = None) -> list[Received]:
+        """Every message waiting in the tap (or in ``queue``), removed from it."""
         found = []
         while True:
-            method, properties, body = self.channel.basic_get(self.queue, auto_ack=True)
+            method, properties, body = self.channel.basic_get(queue or self.queue, auto_ack=True)
             if method is None:
                 return found
             found.append(Received(method.routing_key, body, properties))

@@ -32,23 +32,26 @@ async def already_handled(session: AsyncSession, event_id: str) -> bool:
 async def handle_once(envelope: Envelope, handlers: Handlers) -> bool:
     """Handle the event unless it was handled before; True when the handler ran to completion.
 
-    An event type without a handler is recorded as handled (nothing to do). A handler error
-    propagates with nothing recorded, so a redelivery runs it again.
+    The processed_event row is written before the handler runs: a concurrent delivery of the
+    same event waits on that row's key and is then dropped, so even the handler's effects
+    outside the database (a Discord message) happen once. An event type without a handler is
+    recorded as handled (nothing to do). A handler error propagates with nothing recorded, so
+    a redelivery runs it again.
     """
     event_id = str(envelope.event_id)
     async with get_db_session() as session:
         if await already_handled(session, event_id):
             log.info("event %s (%s) already handled; skipped", event_id, envelope.event_type)
             return False
-        handler = handlers.get(envelope.event_type)
-        if handler is not None:
-            await handler(envelope, session)
         session.add(ProcessedEvent(event_id=event_id, event_type=envelope.event_type.value))
         try:
-            await session.commit()
+            await session.flush()
         except IntegrityError:
-            # A concurrent delivery of the same event won the race; its effect stands.
             await session.rollback()
             log.info("event %s was handled concurrently; this delivery is dropped", event_id)
             return False
+        handler = handlers.get(envelope.event_type)
+        if handler is not None:
+            await handler(envelope, session)
+        await session.commit()
     return True

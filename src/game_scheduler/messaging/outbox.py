@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
+from operator import itemgetter
+from typing import Any, Protocol
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from game_scheduler.messaging.events import Envelope
-from game_scheduler.messaging.sync_publisher import PublishError, SyncPublisher, get_sync_publisher
+from game_scheduler.messaging.sync_publisher import PublishError, get_sync_publisher
 from game_scheduler.models import OutboxEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,12 @@ class AsyncEventPublisher(Protocol):
     """Anything that can take envelopes and return once the broker has them."""
 
     async def publish_many(self, envelopes: Sequence[Envelope]) -> None: ...
+
+
+class SyncEventPublisher(Protocol):
+    """Anything that can take envelopes without an event loop: SyncPublisher, the bus adapter."""
+
+    def publish_many(self, envelopes: Sequence[Envelope]) -> None: ...
 
 
 _async_publisher: AsyncEventPublisher | None = None
@@ -83,7 +90,7 @@ async def mark_published(session: AsyncSession, envelopes: Sequence[Envelope]) -
 
 
 def commit_and_publish_sync(
-    session: Session, publisher: SyncPublisher | None = None
+    session: Session, publisher: SyncEventPublisher | None = None
 ) -> list[Envelope]:
     """Commit, then publish what the transaction staged: the scheduler's fast path."""
     session.commit()
@@ -108,7 +115,7 @@ def commit_and_publish_sync(
 
 def relay_outbox(
     session: Session,
-    publisher: SyncPublisher,
+    publisher: SyncEventPublisher,
     *,
     batch_size: int = 500,
     min_age_seconds: float = 2.0,
@@ -116,62 +123,97 @@ def relay_outbox(
 ) -> int:
     """Publish every row the fast path missed, oldest first; how many were published.
 
-    Each batch stays locked (``FOR UPDATE SKIP LOCKED``) from select to mark, so concurrent
-    relays take disjoint batches. Rows younger than ``min_age_seconds`` are left to the writer.
+    Rows younger than ``min_age_seconds`` are left to the writer's fast path.
     """
     session.commit()
     published = 0
     batches = 0
     while max_batches is None or batches < max_batches:
         batches += 1
-        fetched, done = _relay_batch(session, publisher, batch_size, min_age_seconds)
+        taken, done = _relay_batch(session, publisher, batch_size, min_age_seconds)
         published += done
-        if fetched < batch_size or done == 0:
+        if taken < batch_size or done == 0:
             break
     return published
 
 
 def _relay_batch(
-    session: Session, publisher: SyncPublisher, batch_size: int, min_age_seconds: float
+    session: Session, publisher: SyncEventPublisher, batch_size: int, min_age_seconds: float
 ) -> tuple[int, int]:
-    """Publish and mark one locked batch; how many rows it took and how many it published."""
-    cutoff = utcnow() - timedelta(seconds=min_age_seconds)
-    rows = session.execute(
-        select(OutboxEvent.id, OutboxEvent.payload)
+    """Take, publish and mark one batch; how many rows it took and how many it published.
+
+    One statement locks the batch (``FOR UPDATE SKIP LOCKED``: a concurrent relay takes the
+    next rows) and marks it; the mark commits only once the broker has every message, and a
+    failed publish rolls it back.
+    """
+    rows = _take_batch(session, batch_size, utcnow() - timedelta(seconds=min_age_seconds))
+    envelopes, invalid = _parse(rows)
+    try:
+        publisher.publish_many(envelopes)
+    except PublishError as error:
+        session.rollback()
+        log.warning("outbox relay: publishing %d events failed: %s", len(envelopes), error)
+        # Unlocked since the rollback: a row another relay published meanwhile stays published.
+        _record_failure(
+            session, [row[0] for row in rows], str(error), OutboxEvent.published_at.is_(None)
+        )
+        session.commit()
+        return len(rows), 0
+    for row_id, error_text in invalid.items():
+        _record_failure(session, [row_id], error_text)
+    session.commit()
+    return len(rows), len(envelopes)
+
+
+def _take_batch(
+    session: Session, batch_size: int, cutoff: datetime
+) -> list[tuple[int, dict[str, Any]]]:
+    """Lock and mark the oldest unpublished rows in one statement; their ids and payloads."""
+    oldest = (
+        select(OutboxEvent.id)
         .where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff)
         .order_by(OutboxEvent.id)
         .limit(batch_size)
         .with_for_update(skip_locked=True)
-    ).all()
-    ids: list[int] = []
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Materialized, the locking LIMIT runs once; inlined, the planner may rerun it.
+        batch = oldest.cte("batch").prefix_with("MATERIALIZED")
+        target = OutboxEvent.id == batch.c.id
+    else:
+        # SQLite runs IN (subquery) once; pysqlite would not open a transaction for a WITH.
+        target = OutboxEvent.id.in_(oldest.scalar_subquery())
+    marked = session.execute(
+        update(OutboxEvent)
+        .where(target)
+        .values(published_at=utcnow())
+        .returning(OutboxEvent.id, OutboxEvent.payload)
+    )
+    return sorted(((row_id, payload) for row_id, payload in marked), key=itemgetter(0))
+
+
+def _parse(
+    rows: Sequence[tuple[int, dict[str, Any]]],
+) -> tuple[list[Envelope], dict[int, str]]:
+    """The rows' envelopes in order, and why any row holds none."""
     envelopes: list[Envelope] = []
+    invalid: dict[int, str] = {}
     for row_id, payload in rows:
         try:
             envelopes.append(Envelope.model_validate(payload))
-            ids.append(row_id)
         except ValidationError as error:
             log.error("outbox row %d holds no valid envelope; left unpublished: %s", row_id, error)
-            _record_failure(session, [row_id], f"invalid envelope: {error}")
-    try:
-        publisher.publish_many(envelopes)
-    except PublishError as error:
-        log.warning("outbox relay: publishing %d events failed: %s", len(envelopes), error)
-        _record_failure(session, ids, str(error))
-        session.commit()
-        return len(rows), 0
-    if ids:
-        session.execute(
-            update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(published_at=utcnow())
-        )
-    session.commit()
-    return len(rows), len(ids)
+            invalid[row_id] = f"invalid envelope: {error}"
+    return envelopes, invalid
 
 
-def _record_failure(session: Session, ids: Sequence[int], error: str) -> None:
-    """Count the attempt and keep the reason on the rows, for operators."""
+def _record_failure(
+    session: Session, ids: Sequence[int], error: str, *conditions: ColumnElement[bool]
+) -> None:
+    """Leave the rows unpublished, counting the attempt and keeping the reason for operators."""
     if ids:
         session.execute(
             update(OutboxEvent)
-            .where(OutboxEvent.id.in_(ids))
-            .values(attempts=OutboxEvent.attempts + 1, last_error=error[:2000])
+            .where(OutboxEvent.id.in_(ids), *conditions)
+            .values(published_at=None, attempts=OutboxEvent.attempts + 1, last_error=error[:2000])
         )

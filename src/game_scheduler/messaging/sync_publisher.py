@@ -82,14 +82,14 @@ class SyncPublisher:
             try:
                 self._publish_batch(envelopes)
             except (pika.exceptions.AMQPError, OSError) as first:
-                self._drop()
+                self._discard()
                 log.info(
                     "RabbitMQ publish failed (%s); reconnecting once", explain(first, self._where)
                 )
                 try:
                     self._publish_batch(envelopes)
                 except (pika.exceptions.AMQPError, OSError) as second:
-                    self._drop()
+                    self._discard()
                     raise PublishError(explain(second, self._where)) from second
             if self._returned:
                 unroutable, self._returned = self._returned, []
@@ -101,12 +101,7 @@ class SyncPublisher:
     def close(self) -> None:
         """Close the connection; the next publish opens a new one."""
         with self._lock:
-            if self._connection is not None and self._connection.is_open:
-                try:
-                    self._connection.close()
-                except (pika.exceptions.AMQPError, OSError):
-                    log.debug("closing the RabbitMQ connection failed", exc_info=True)
-            self._drop()
+            self._discard()
 
     def _publish_batch(self, envelopes: Sequence[Envelope]) -> None:
         channel = self._open_channel()
@@ -127,17 +122,13 @@ class SyncPublisher:
     def _open_channel(self) -> BlockingChannel:
         if self._channel is not None and self._channel.is_open:
             return self._channel
-        self._drop()
-        connection = BlockingConnection(self._params)
-        try:
-            channel = connection.channel()
-            declare_with_pika(channel)
-            channel.add_on_return_callback(self._on_returned)
-            channel.tx_select()
-        except BaseException:
-            connection.close()
-            raise
-        self._connection, self._channel = connection, channel
+        self._discard()
+        self._connection = BlockingConnection(self._params)
+        channel = self._connection.channel()
+        declare_with_pika(channel)
+        channel.add_on_return_callback(self._on_returned)
+        channel.tx_select()
+        self._channel = channel
         return channel
 
     def _on_returned(
@@ -149,10 +140,14 @@ class SyncPublisher:
     ) -> None:
         self._returned.append(str(properties.message_id))
 
-    def _drop(self) -> None:
-        """Forget the connection without closing it (it is dead, or belongs to the parent)."""
-        self._connection = None
-        self._channel = None
+    def _discard(self) -> None:
+        """Close the connection if it is still open (errors ignored) and forget it."""
+        connection, self._connection, self._channel = self._connection, None, None
+        if connection is not None and connection.is_open:
+            try:
+                connection.close()
+            except (pika.exceptions.AMQPError, OSError):
+                log.debug("closing the RabbitMQ connection failed", exc_info=True)
 
 
 _publisher: SyncPublisher | None = None
@@ -165,8 +160,7 @@ def get_sync_publisher() -> SyncPublisher:
     global _publisher, _publisher_pid
     with _publisher_lock:
         if _publisher is None or _publisher_pid != os.getpid():
-            if _publisher is not None:
-                _publisher._drop()
+            # A parent's publisher is left alone: closing it would close the parent's connection.
             _publisher = SyncPublisher()
             _publisher_pid = os.getpid()
         return _publisher

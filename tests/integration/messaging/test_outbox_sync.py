@@ -124,3 +124,25 @@ def test_two_racing_relays_publish_each_row_exactly_once(pg_db_url, rabbitmq_url
     assert set(received) == set(ids)
     assert max(received.values()) == 1
     assert all(row.published_at is not None for row in outbox_rows())
+
+
+def test_a_row_without_a_valid_envelope_is_kept_and_does_not_block_the_rest(db_url, rabbitmq_url):
+    [good] = seed_outbox(1)
+    with get_sync_db_session() as session:
+        session.add(
+            OutboxEvent(
+                event_id="not-an-event",
+                event_type="game.created",
+                payload={"garbage": True},
+                created_at=utcnow() - timedelta(minutes=1),
+            )
+        )
+        session.commit()
+    publisher = SyncPublisher(rabbitmq_url)
+    with tap(rabbitmq_url) as t, get_sync_db_session() as session:
+        assert relay_outbox(session, publisher, min_age_seconds=0) == 1
+        assert t.message_ids() == [good]
+    publisher.close()
+    bad = next(row for row in outbox_rows() if row.event_id == "not-an-event")
+    assert (bad.published_at, bad.attempts) == (None, 1)
+    assert "invalid envelope" in (bad.last_error or "")
