@@ -1,8 +1,9 @@
 """Publish envelopes with pika for the synchronous scheduler; no event loop anywhere here.
 
 A batch is published inside one AMQP transaction: ``tx.commit-ok`` means the broker has taken
-every message of it. ``bench/messaging.py`` measured this several times faster than waiting
-for a publisher confirm per message, which is all pika's BlockingChannel offers.
+every message of it (RabbitMQ answers a commit only once its queues have confirmed the
+messages). ``bench/messaging.py`` measured this several times faster than waiting for a
+publisher confirm per message, which is all pika's BlockingChannel offers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Sequence
 
 import pika
+import pika.channel
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
 
@@ -106,8 +108,12 @@ class SyncPublisher:
     def _publish_batch(self, envelopes: Sequence[Envelope]) -> None:
         channel = self._open_channel()
         self._returned = []
+        # BlockingChannel.basic_publish flushes the socket after every message; pika's channel
+        # underneath (private, stable through pika 1.x) only queues the frames and tx_commit
+        # flushes the batch at once: about twice the rate in bench/messaging.py.
+        frames: pika.channel.Channel = channel._impl  # type: ignore[attr-defined]
         for envelope in envelopes:
-            channel.basic_publish(
+            frames.basic_publish(
                 exchange=EXCHANGE,
                 routing_key=routing_key(envelope),
                 body=envelope.to_bytes(),
