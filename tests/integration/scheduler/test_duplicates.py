@@ -21,8 +21,8 @@ from game_scheduler.scheduler.services.game_status import (
 from game_scheduler.scheduler.tasks.check_notifications import check_upcoming_notifications
 from game_scheduler.scheduler.tasks.update_game_status import update_game_statuses
 from tests.integration.scheduler.conftest import collect, running_worker
-from tests.support.scheduler_processes import worker_process
 from tests.support.amqp import tap
+from tests.support.scheduler_processes import worker_process
 from tests.support.seeding import seed_games
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres_only]

@@ -19,8 +19,8 @@ from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import OutboxEvent, Reminder, utcnow
 from game_scheduler.scheduler.tasks.check_notifications import check_upcoming_notifications
 from tests.integration.scheduler.conftest import collect, running_worker, use_broker, wait_for
-from tests.support.scheduler_processes import children, scheduler_process, worker_process
 from tests.support.amqp import tap
+from tests.support.scheduler_processes import children, scheduler_process, worker_process
 from tests.support.seeding import seed_games
 from tests.support.tcp_proxy import TcpProxy
 

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.domain.status import GameStatus, ends_at
 from game_scheduler.messaging.events import EventType, GameRef, make_event
-from game_scheduler.messaging.outbox import commit_and_publish_sync, stage
-from game_scheduler.messaging.sync_publisher import SyncPublisher
+from game_scheduler.messaging.outbox import SyncEventPublisher, commit_and_publish_sync, stage
 from game_scheduler.models import Channel, Game, Guild, Reminder
 
 log = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ class StatusCounts:
 
 
 def advance_game_statuses(
-    session: Session, now: datetime, publisher: SyncPublisher | None = None
+    session: Session, now: datetime, publisher: SyncEventPublisher | None = None
 ) -> StatusCounts:
     """One transaction: move every due game and stage its events; then commit and publish."""
     counts = stage_status_changes(session, now)

@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session, aliased
 from game_scheduler.domain import reminders, waitlist
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.domain.status import GameStatus
-from game_scheduler.messaging.events import DmKind, EventType, SendDm, make_event
-from game_scheduler.messaging.outbox import commit_and_publish_sync, stage
-from game_scheduler.messaging.sync_publisher import SyncPublisher
+from game_scheduler.messaging.events import DmKind, Envelope, EventType, SendDm, make_event
+from game_scheduler.messaging.outbox import SyncEventPublisher, commit_and_publish_sync, stage_many
 from game_scheduler.models import Channel, Game, Guild, Participant, Reminder, User
 
 log = logging.getLogger(__name__)
@@ -58,7 +57,7 @@ class _Claim:
 class NotificationService:
     """Claims reminders under their row locks, stages one DM per recipient, marks them sent."""
 
-    def __init__(self, publisher: SyncPublisher | None = None) -> None:
+    def __init__(self, publisher: SyncEventPublisher | None = None) -> None:
         self._publisher = publisher
 
     def send_reminder(self, session: Session, reminder_id: int, now: datetime) -> SendResult:
@@ -99,15 +98,18 @@ class NotificationService:
             else:
                 results[claim.reminder.id] = SendResult(outcome, claim.reminder.due_at)
         players = _players_by_game(session, [c.reminder.game_id for c in sending])
+        envelopes: list[Envelope] = []
         for claim in sending:
             confirmed = waitlist.split(players[claim.reminder.game_id], claim.max_players)
-            count = _stage_dms(session, claim, confirmed.confirmed)
+            dms = _reminder_dms(claim, confirmed.confirmed)
+            envelopes += dms
             reminder = claim.reminder
             reminder.status = ReminderStatus.SENT
             reminder.sent_at = now
             reminder.attempts += 1
             reminder.last_error = None
-            results[reminder.id] = SendResult(SendOutcome.SENT, reminder.due_at, count)
+            results[reminder.id] = SendResult(SendOutcome.SENT, reminder.due_at, len(dms))
+        stage_many(session, envelopes)
         return results
 
 
@@ -168,24 +170,26 @@ def _players_by_game(session: Session, game_ids: Sequence[int]) -> dict[int, lis
     return players
 
 
-def _stage_dms(session: Session, claim: _Claim, confirmed: list[int]) -> int:
+def _reminder_dms(claim: _Claim, confirmed: list[int]) -> list[Envelope]:
     """One reminder DM per recipient: the host and the confirmed players, never the waitlist."""
-    targets = reminders.recipients(claim.host_discord_id, confirmed)
     reminder = claim.reminder
-    for discord_id in targets:
-        payload = SendDm(
-            recipient_discord_id=str(discord_id),
-            kind=DmKind.REMINDER,
-            game_id=reminder.game_id,
-            title=claim.title,
-            starts_at=int(claim.scheduled_at.timestamp()),
-            offset_minutes=reminder.offset_minutes,
-            reminder_id=reminder.id,
-            guild_discord_id=str(claim.guild_discord_id),
-            channel_discord_id=str(claim.channel_discord_id),
+    return [
+        make_event(
+            EventType.SEND_DM,
+            SendDm(
+                recipient_discord_id=str(discord_id),
+                kind=DmKind.REMINDER,
+                game_id=reminder.game_id,
+                title=claim.title,
+                starts_at=int(claim.scheduled_at.timestamp()),
+                offset_minutes=reminder.offset_minutes,
+                reminder_id=reminder.id,
+                guild_discord_id=str(claim.guild_discord_id),
+                channel_discord_id=str(claim.channel_discord_id),
+            ),
         )
-        stage(session, make_event(EventType.SEND_DM, payload))
-    return len(targets)
+        for discord_id in reminders.recipients(claim.host_discord_id, confirmed)
+    ]
 
 
 def _skip(claim: _Claim, now: datetime) -> None:
