@@ -9,8 +9,11 @@ from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from celery.signals import task_retry
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
+from game_scheduler import database
 from game_scheduler.database import get_sync_db_session
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.messaging.events import DmKind, EventType
@@ -18,6 +21,7 @@ from game_scheduler.messaging.outbox import relay_outbox
 from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import OutboxEvent, Reminder, utcnow
 from game_scheduler.scheduler.tasks.check_notifications import check_upcoming_notifications
+from game_scheduler.scheduler.tasks.send_notification import send_game_notification
 from tests.integration.scheduler.conftest import collect, running_worker, use_broker, wait_for
 from tests.support.amqp import tap
 from tests.support.scheduler_processes import children, scheduler_process, worker_process
@@ -101,6 +105,35 @@ def test_rabbitmq_unreachable_mid_send_loses_nothing(celery_app, rabbitmq_url, c
     finally:
         proxy.close()
     assert_each_delivered_once(seeded, received)
+
+
+def test_database_unreachable_mid_send_is_retried_with_backoff(
+    celery_app, pg_db_url, rabbitmq_url, configure
+):
+    seeded = seed_overdue(5)
+    url = make_url(pg_db_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    database.dispose_sync_engine()
+    configure(database_url=url.set(port=proxy.port).render_as_string(hide_password=False))
+    retries = []
+
+    def count_retry(**_):
+        retries.append(time.monotonic())
+
+    task_retry.connect(count_retry, weak=False)
+    try:
+        with tap(rabbitmq_url, "notification.send_dm") as t, running_worker(celery_app):
+            proxy.cut()
+            send_game_notification.delay([g.reminder_ids[15] for g in seeded])
+            wait_for(lambda: len(retries) >= 2, timeout=30)  # backoff: ~1 s, then ~2 s
+            proxy.restore()
+            received = collect(t, expected=5 * 4, timeout=60, quiet=1)
+    finally:
+        task_retry.disconnect(count_retry)
+        database.dispose_sync_engine()
+        proxy.close()
+    assert_each_delivered_once(seeded, received)
+    assert len(received) == 5 * 4
 
 
 def test_scheduler_down_across_due_times_sends_late_or_skips(celery_app, rabbitmq_url, tmp_path):

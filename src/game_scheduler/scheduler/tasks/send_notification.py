@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy.exc import OperationalError as DatabaseError
 
 from game_scheduler.config import get_settings
 from game_scheduler.database import get_sync_db_session
-from game_scheduler.messaging.sync_publisher import PublishError, get_sync_publisher
+from game_scheduler.messaging.sync_publisher import get_sync_publisher
 from game_scheduler.models import utcnow
 from game_scheduler.scheduler.celery_app import SEND_NOTIFICATION, app
 from game_scheduler.scheduler.services.notification_service import (
@@ -19,7 +20,9 @@ from game_scheduler.scheduler.services.notification_service import (
 
 @app.task(
     name=SEND_NOTIFICATION,
-    autoretry_for=(OperationalError, PublishError),
+    # A failed publish is not an error here: the events are in the outbox and the relay sends
+    # them. The database, or the broker while re-enqueueing, can fail: retry with backoff.
+    autoretry_for=(DatabaseError, BrokerError),
     retry_backoff=True,
     retry_backoff_max=60,
     retry_jitter=True,
