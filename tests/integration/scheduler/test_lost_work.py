@@ -1,5 +1,5 @@
-"""Nothing is lost: a worker killed mid-send, RabbitMQ unreachable mid-send, a scheduler that
-was down while reminders came due."""
+"""Nothing is lost: a worker killed mid-send, RabbitMQ or PostgreSQL unreachable mid-send, a
+scheduler that was down while reminders came due."""
 
 import os
 import signal
