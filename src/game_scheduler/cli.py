@@ -14,7 +14,7 @@ from game_scheduler.config import get_settings
 # and lets a process start without the other processes' dependencies loaded.
 COMMANDS: dict[str, tuple[str, str]] = {
     "up": ("game_scheduler.app.up", "run everything in one process on SQLite (no services needed)"),
-    "api": ("game_scheduler.api.main", "serve the HTTP API and dashboard (uvicorn)"),
+    "api": ("game_scheduler.app.http", "serve the HTTP API and dashboard (uvicorn)"),
     "bot": ("game_scheduler.bot.main", "run the Discord bot and its event consumer"),
     "worker": ("game_scheduler.scheduler.cli", "run a Celery worker for the scheduler tasks"),
     "beat": ("game_scheduler.scheduler.cli", "run Celery beat (exactly one per deployment)"),
@@ -48,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--downgrade", action="store_true", help="go down to REVISION instead")
     migrate.set_defaults(handler=_migrate)
     for name, (module, help_text) in COMMANDS.items():
+        # No arguments of its own: everything after the name goes to the part (see main()).
         cmd = sub.add_parser(name, help=help_text, add_help=False)
-        cmd.add_argument("args", nargs=argparse.REMAINDER)
-        cmd.set_defaults(handler=_delegate(module, name))
+        cmd.set_defaults(handler=_delegate(module, name), args=[])
     return parser
 
 
@@ -75,14 +75,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=get_settings().log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments and arguments[0] in COMMANDS:
-        # Hand everything after the subcommand over untouched: argparse's REMAINDER rejects
-        # options that come first (``worker --concurrency 4``).
-        name = arguments[0]
-        return _delegate(COMMANDS[name][0], name)(argparse.Namespace(args=arguments[1:]))
     parser = build_parser()
-    args = parser.parse_args(arguments)
+    # A REMAINDER positional would drop a leading option ("bot --console"): pass the unknowns.
+    args, rest = parser.parse_known_args(argv)
+    if args.command in COMMANDS:
+        args.args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command is None:
         parser.print_help()
         return 2

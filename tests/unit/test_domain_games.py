@@ -50,3 +50,19 @@ def test_duration_and_text_limits():
         games.check_duration(0)
     with pytest.raises(ValidationError, match="location must be at most 200"):
         games.clean_text("x" * 201, "location", games.LOCATION_MAX)
+
+
+def test_start_at_most_two_years_ahead():
+    assert games.check_start(NOW + timedelta(days=games.MAX_DAYS_AHEAD), NOW)
+    with pytest.raises(ValidationError, match="two years") as info:
+        games.check_start(NOW + timedelta(days=games.MAX_DAYS_AHEAD, seconds=1), NOW)
+    assert info.value.field == "scheduled_at"
+
+
+@pytest.mark.parametrize("bad", ["a\x00b", "a\ud800b"])
+def test_text_refuses_nul_and_lone_surrogates(bad):
+    with pytest.raises(ValidationError, match="not allowed") as info:
+        games.clean_text(bad, "location")
+    assert info.value.field == "location"
+    with pytest.raises(ValidationError, match="not allowed"):
+        games.clean_title(bad)

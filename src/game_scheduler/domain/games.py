@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from game_scheduler.errors import ValidationError
 
@@ -11,11 +11,21 @@ LOCATION_MAX = 200
 TEXT_MAX = 4000
 MAX_PLAYERS_LIMIT = 1000
 DURATION_MAX_MINUTES = 7 * 24 * 60
+MAX_DAYS_AHEAD = 2 * 366
+
+
+def _check_characters(value: str, field: str) -> None:
+    """PostgreSQL stores no NUL character and UTF-8 has no lone surrogates: refuse both."""
+    if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+        raise ValidationError(
+            f"{field.replace('_', ' ')} contains characters that are not allowed", field
+        )
 
 
 def clean_title(title: str) -> str:
     """A title is required and at most 200 characters (surrounding spaces dropped)."""
     cleaned = title.strip()
+    _check_characters(cleaned, "title")
     if not cleaned:
         raise ValidationError("title must not be empty", "title")
     if len(cleaned) > TITLE_MAX:
@@ -26,6 +36,7 @@ def clean_title(title: str) -> str:
 def clean_text(value: str, field: str, limit: int = TEXT_MAX) -> str:
     """Optional free text, bounded so it fits in a Discord embed."""
     cleaned = value.strip()
+    _check_characters(cleaned, field)
     if len(cleaned) > limit:
         raise ValidationError(
             f"{field.replace('_', ' ')} must be at most {limit} characters", field
@@ -59,9 +70,11 @@ def check_duration(minutes: int) -> int:
 
 
 def check_start(scheduled_at: datetime, now: datetime) -> datetime:
-    """A start time must carry its zone and lie in the future."""
+    """A start time must carry its zone and lie in the future, at most two years ahead."""
     if scheduled_at.tzinfo is None or scheduled_at.utcoffset() is None:
         raise ValidationError("start time must include a time zone", "scheduled_at")
     if scheduled_at <= now:
         raise ValidationError("start time must be in the future", "scheduled_at")
+    if scheduled_at > now + timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError("start time must be at most two years ahead", "scheduled_at")
     return scheduled_at

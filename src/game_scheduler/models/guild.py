@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from game_scheduler.models.base import Base, IdType, UTCDateTime, utcnow
@@ -41,6 +41,8 @@ class Channel(Base):
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     default_max_players: Mapped[int | None] = mapped_column(Integer, nullable=True)
     host_role_ids: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    # False once the bot stops seeing the channel (deleted, or hidden from it); games stay.
+    bot_present: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     guild: Mapped[Guild] = relationship(back_populates="channels")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from game_scheduler.domain.permissions import Actor, can_manage_game, can_see
 from game_scheduler.errors import NotAllowed, NotFound
@@ -23,9 +23,9 @@ async def load_game(
         select(Game)
         .where(Game.id == game_id)
         .options(
-            selectinload(Game.guild),
-            selectinload(Game.channel),
-            selectinload(Game.host),
+            joinedload(Game.guild, innerjoin=True),
+            joinedload(Game.channel, innerjoin=True),
+            joinedload(Game.host, innerjoin=True),
             selectinload(Game.participants).selectinload(Participant.user),
         )
         .execution_options(populate_existing=True)

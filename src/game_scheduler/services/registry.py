@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from game_scheduler.models import Channel, Guild, User, new_calendar_token
+from game_scheduler.models import Channel, Guild, Role, User, new_calendar_token
 
 
 def _insert_ignoring_duplicates(
@@ -70,3 +70,24 @@ async def ensure_channel(
     if name and channel.name != name:
         channel.name = name
     return channel
+
+
+async def ensure_role(
+    session: AsyncSession, guild: Guild, discord_id: int, name: str = "", permissions: int = 0
+) -> Role:
+    """The role with this Discord id in ``guild``, created on first sight, then kept current."""
+    await session.execute(
+        _insert_ignoring_duplicates(
+            session,
+            Role,
+            {
+                "discord_id": discord_id,
+                "guild_id": guild.id,
+                "name": name,
+                "permissions": permissions,
+            },
+        )
+    )
+    role = (await session.execute(select(Role).where(Role.discord_id == discord_id))).scalar_one()
+    role.name, role.permissions = name, permissions
+    return role

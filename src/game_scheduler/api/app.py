@@ -1,0 +1,73 @@
+"""The FastAPI application: routes, error mapping, and the event publisher's lifetime."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol, runtime_checkable
+
+from fastapi import FastAPI
+
+from game_scheduler.api.errors import install_error_handlers
+from game_scheduler.api.logs import redact_access_log
+from game_scheduler.api.routes import auth, calendar, games, guilds, health, me, signups
+from game_scheduler.database import dispose_engines
+from game_scheduler.messaging import outbox
+from game_scheduler.messaging.outbox import AsyncEventPublisher
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class ConnectingPublisher(Protocol):
+    """A publisher that holds a broker connection for the app's lifetime."""
+
+    async def connect(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def _lifespan(
+    publisher: AsyncEventPublisher | None,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if publisher is not None:
+            if isinstance(publisher, ConnectingPublisher):
+                try:
+                    await publisher.connect()
+                except Exception:
+                    log.warning("broker unreachable; the outbox relay will publish events")
+            outbox.set_async_publisher(publisher)
+        try:
+            yield
+        finally:
+            if publisher is not None:
+                outbox.set_async_publisher(None)
+                if isinstance(publisher, ConnectingPublisher):
+                    await publisher.close()
+            await dispose_engines()
+
+    return lifespan
+
+
+def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI:
+    """Build the app; events go through ``event_publisher`` after commit (else the relay)."""
+    app = FastAPI(
+        title="Game Scheduler",
+        version="1",
+        description="Schedule Discord game sessions: signups, waitlist, reminders, calendars.",
+        lifespan=_lifespan(event_publisher),
+    )
+    install_error_handlers(app)
+    redact_access_log()
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(me.router)
+    app.include_router(guilds.router)
+    # Before the games router, so /games/{id}.ics is not read as /games/{id}.
+    app.include_router(calendar.router)
+    app.include_router(games.router)
+    app.include_router(signups.router)
+    return app

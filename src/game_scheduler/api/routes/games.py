@@ -1,0 +1,74 @@
+"""Games: list with filters, read one, create, update or reschedule, cancel."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from game_scheduler.api.deps import CurrentActor, DbSession
+from game_scheduler.api.errors import ERROR_RESPONSES, WRITE_RESPONSES
+from game_scheduler.api.schemas.games import GameCreate, GameDetailOut, GamePageOut, GameUpdate
+from game_scheduler.api.schemas.types import MAX_ID, Snowflake, UtcDateTime
+from game_scheduler.models import GameStatus
+from game_scheduler.services import games, queries
+
+router = APIRouter(prefix="/api/v1/games", tags=["games"])
+
+GameId = Annotated[int, Path(ge=1, le=MAX_ID, description="The game's id")]
+
+
+@router.get("", responses=ERROR_RESPONSES)
+async def list_games(
+    db: DbSession,
+    actor: CurrentActor,
+    guild_id: Annotated[Snowflake | None, Query(description="Only this server")] = None,
+    channel_id: Annotated[Snowflake | None, Query(description="Only this channel")] = None,
+    status: Annotated[list[GameStatus] | None, Query(description="Any of these statuses")] = None,
+    starts_from: Annotated[
+        UtcDateTime | None, Query(alias="from", description="Starting at or after")
+    ] = None,
+    starts_before: Annotated[UtcDateTime | None, Query(alias="to", description="Before")] = None,
+    mine: Annotated[bool, Query(description="Only games I host or joined")] = False,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> GamePageOut:
+    """Games in your servers, soonest first; ``total`` counts all matches you may see."""
+    filters = queries.GameFilters(
+        guild_discord_id=guild_id,
+        channel_discord_id=channel_id,
+        statuses=frozenset(status or ()),
+        starts_from=starts_from,
+        starts_before=starts_before,
+        mine=mine,
+    )
+    return GamePageOut.of(await queries.list_games(db, actor, filters, limit, offset))
+
+
+@router.post("", status_code=201, responses=WRITE_RESPONSES)
+async def create_game(db: DbSession, actor: CurrentActor, body: GameCreate) -> GameDetailOut:
+    """Post a game in a channel (needs a host role there, or Manage Server)."""
+    game = await games.create_game(db, actor, body.to_draft())
+    return GameDetailOut.of_detail(await queries.get_game(db, actor, game.id))
+
+
+@router.get("/{game_id}", responses=ERROR_RESPONSES)
+async def get_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> GameDetailOut:
+    """One game with its host, confirmed players and waitlist."""
+    return GameDetailOut.of_detail(await queries.get_game(db, actor, game_id))
+
+
+@router.patch("/{game_id}", responses=WRITE_RESPONSES)
+async def update_game(
+    db: DbSession, actor: CurrentActor, game_id: GameId, body: GameUpdate
+) -> GameDetailOut:
+    """Edit or reschedule (host, bot manager or Manage Server); 409 if ``version`` is stale."""
+    await games.update_game(db, actor, game_id, body.to_changes(), body.version)
+    return GameDetailOut.of_detail(await queries.get_game(db, actor, game_id))
+
+
+@router.post("/{game_id}/cancel", responses=WRITE_RESPONSES)
+async def cancel_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> GameDetailOut:
+    """Cancel the game; its players are told and its reminders stop."""
+    await games.cancel_game(db, actor, game_id)
+    return GameDetailOut.of_detail(await queries.get_game(db, actor, game_id))

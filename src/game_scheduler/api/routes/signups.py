@@ -1,0 +1,50 @@
+"""Signups: join and leave; the host adds or removes players. Full games waitlist, never refuse."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from game_scheduler.api.deps import CurrentActor, DbSession
+from game_scheduler.api.errors import WRITE_RESPONSES
+from game_scheduler.api.routes.games import GameId
+from game_scheduler.api.schemas.games import PlayerAdd, StandingOut
+from game_scheduler.api.schemas.types import Snowflake
+from game_scheduler.services import signups
+
+router = APIRouter(prefix="/api/v1/games/{game_id}", tags=["signups"], responses=WRITE_RESPONSES)
+
+PlayerId = Annotated[Snowflake, Path(description="The player's Discord id")]
+
+
+@router.post("/join")
+async def join_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> StandingOut:
+    """Take a seat if one is free, else a place at the end of the waitlist."""
+    standing = await signups.join_game(db, actor, game_id)
+    return StandingOut.of(standing, actor.discord_id, signed_up=True)
+
+
+@router.post("/leave")
+async def leave_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> StandingOut:
+    """Give up your signup; a freed seat goes to the first on the waitlist."""
+    standing = await signups.leave_game(db, actor, game_id)
+    return StandingOut.of(standing, actor.discord_id, signed_up=False)
+
+
+@router.post("/players", status_code=201)
+async def add_player(
+    db: DbSession, actor: CurrentActor, game_id: GameId, body: PlayerAdd
+) -> StandingOut:
+    """The host signs someone up (seat or waitlist, as for anyone)."""
+    standing = await signups.add_player(db, actor, game_id, body.user_id, body.username)
+    return StandingOut.of(standing, body.user_id, signed_up=True)
+
+
+@router.delete("/players/{user_id}")
+async def remove_player(
+    db: DbSession, actor: CurrentActor, game_id: GameId, user_id: PlayerId
+) -> StandingOut:
+    """The host removes a player, who is told; the waitlist fills the seat."""
+    standing = await signups.remove_player(db, actor, game_id, user_id)
+    return StandingOut.of(standing, user_id, signed_up=False)

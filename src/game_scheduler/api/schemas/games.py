@@ -1,0 +1,255 @@
+"""Games and signups as the API reads and writes them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from game_scheduler.api.schemas.types import Snowflake, UtcDateTime
+from game_scheduler.domain import games as rules
+from game_scheduler.domain import waitlist
+from game_scheduler.domain.reminders import MAX_OFFSET_MINUTES, MAX_OFFSETS
+from game_scheduler.domain.status import ends_at
+from game_scheduler.models import Game, GameStatus, Participant, User
+from game_scheduler.services.games import GameChanges, GameDraft
+from game_scheduler.services.queries import GameDetail, GamePage, GameSummary
+from game_scheduler.services.reminders import offsets_for
+from game_scheduler.services.signups import Standing
+
+Offset = Annotated[int, Field(ge=1, le=MAX_OFFSET_MINUTES)]
+Offsets = Annotated[list[Offset], Field(max_length=MAX_OFFSETS)]
+Title = Annotated[str, Field(min_length=1, max_length=rules.TITLE_MAX)]
+Text = Annotated[str, Field(max_length=rules.TEXT_MAX)]
+Location = Annotated[str, Field(max_length=rules.LOCATION_MAX)]
+Duration = Annotated[int, Field(ge=1, le=rules.DURATION_MAX_MINUTES)]
+Players = Annotated[int, Field(ge=1, le=rules.MAX_PLAYERS_LIMIT)]
+
+
+class GameCreate(BaseModel):
+    """A new game; unset cap, duration and reminder offsets are inherited from channel/server."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel_id: Snowflake
+    title: Title
+    scheduled_at: UtcDateTime
+    description: Text = ""
+    location: Location = ""
+    signup_instructions: Text = ""
+    duration_minutes: Duration | None = None
+    max_players: Players | None = None
+    min_players: Players = 1
+    reminder_offsets: Offsets | None = None
+
+    def to_draft(self) -> GameDraft:
+        """The service's input."""
+        data = self.model_dump(exclude={"channel_id"})
+        return GameDraft(channel_discord_id=self.channel_id, **data)
+
+
+class GameUpdate(BaseModel):
+    """Only the fields sent change; ``reminder_offsets: null`` returns to the inherited ones.
+
+    ``version`` (optional) makes the update fail with 409 if someone changed the game since.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(None, ge=1, le=2**31 - 1)
+    title: Title | None = None
+    scheduled_at: UtcDateTime | None = None
+    description: Text | None = None
+    location: Location | None = None
+    signup_instructions: Text | None = None
+    duration_minutes: Duration | None = None
+    max_players: Players | None = None
+    min_players: Players | None = None
+    reminder_offsets: Offsets | None = None
+
+    def to_changes(self) -> GameChanges:
+        """The service's input, keeping which fields were sent."""
+        return GameChanges(**self.model_dump(exclude_unset=True, exclude={"version"}))
+
+
+class PlayerAdd(BaseModel):
+    """A host signing someone else up."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: Snowflake
+    username: Annotated[str, Field(max_length=100)] = ""
+
+
+class UserOut(BaseModel):
+    """A Discord user as the scheduler knows them."""
+
+    id: Snowflake
+    username: str
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        """From the model."""
+        return cls(id=user.discord_id, username=user.username)
+
+
+class PlayerOut(UserOut):
+    """A signed-up player; ``waitlist_position`` is set for those waiting."""
+
+    joined_at: datetime
+    waitlist_position: int | None = None
+
+    @classmethod
+    def of_participant(cls, participant: Participant, place: int | None = None) -> PlayerOut:
+        """From the model."""
+        user = participant.user
+        return cls(
+            id=user.discord_id,
+            username=user.username,
+            joined_at=participant.joined_at,
+            waitlist_position=place,
+        )
+
+
+MyStanding = Literal["confirmed", "waitlisted"]
+
+
+def _my_standing(rank: int | None, max_players: int) -> tuple[MyStanding | None, int | None]:
+    if rank is None:
+        return None, None
+    place = waitlist.waitlist_position(rank, max_players)
+    return ("waitlisted", place) if place else ("confirmed", None)
+
+
+class GameOut(BaseModel):
+    """A game in a list: details, head counts and where the viewer stands."""
+
+    id: int
+    guild_id: Snowflake
+    channel_id: Snowflake
+    host: UserOut
+    title: str
+    description: str
+    location: str
+    signup_instructions: str
+    scheduled_at: datetime
+    ends_at: datetime
+    duration_minutes: int
+    max_players: int
+    min_players: int
+    reminder_offsets: list[int] | None
+    status: GameStatus
+    version: int
+    confirmed_count: int
+    waitlist_count: int
+    my_standing: MyStanding | None
+    my_waitlist_position: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def _fields(game: Game, players: int, rank: int | None) -> dict[str, object]:
+        standing, place = _my_standing(rank, game.max_players)
+        return {
+            "id": game.id,
+            "guild_id": game.guild.discord_id,
+            "channel_id": game.channel.discord_id,
+            "host": UserOut.of(game.host),
+            "title": game.title,
+            "description": game.description,
+            "location": game.location,
+            "signup_instructions": game.signup_instructions,
+            "scheduled_at": game.scheduled_at,
+            "ends_at": ends_at(game.scheduled_at, game.duration_minutes),
+            "duration_minutes": game.duration_minutes,
+            "max_players": game.max_players,
+            "min_players": game.min_players,
+            "reminder_offsets": game.reminder_offsets,
+            "status": game.status,
+            "version": game.version,
+            "confirmed_count": min(players, game.max_players),
+            "waitlist_count": max(0, players - game.max_players),
+            "my_standing": standing,
+            "my_waitlist_position": place,
+            "created_at": game.created_at,
+            "updated_at": game.updated_at,
+        }
+
+    @classmethod
+    def of(cls, summary: GameSummary) -> GameOut:
+        """From a list entry."""
+        return cls.model_validate(cls._fields(summary.game, summary.player_count, summary.my_rank))
+
+
+class GameDetailOut(GameOut):
+    """One game with its lineup, the reminders in force, and whether the viewer may manage it."""
+
+    confirmed: list[PlayerOut]
+    waitlist: list[PlayerOut]
+    effective_reminder_offsets: list[int]
+    can_manage: bool
+
+    @classmethod
+    def of_detail(cls, detail: GameDetail) -> GameDetailOut:
+        """From the query's result."""
+        game = detail.game
+        fields = cls._fields(game, len(game.participants), detail.my_rank)
+        return cls.model_validate(
+            {
+                **fields,
+                "confirmed": [PlayerOut.of_participant(p) for p in detail.confirmed],
+                "waitlist": [
+                    PlayerOut.of_participant(p, place)
+                    for place, p in enumerate(detail.waitlist, start=1)
+                ],
+                "effective_reminder_offsets": offsets_for(game),
+                "can_manage": detail.can_manage,
+            }
+        )
+
+
+class GamePageOut(BaseModel):
+    """A page of games; ``total`` counts every game the filters match that the viewer may see."""
+
+    items: list[GameOut]
+    total: int
+    limit: int
+    offset: int
+
+    @classmethod
+    def of(cls, page: GamePage) -> GamePageOut:
+        """From the query's page."""
+        return cls(
+            items=[GameOut.of(s) for s in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+        )
+
+
+class StandingOut(BaseModel):
+    """Where a player stands after a join, leave, add or remove."""
+
+    game_id: int
+    user_id: Snowflake
+    signed_up: bool
+    confirmed: bool
+    waitlist_position: int | None
+    confirmed_count: int
+    waitlist_count: int
+
+    @classmethod
+    def of(cls, standing: Standing, user_id: int, signed_up: bool) -> StandingOut:
+        """From the service's result."""
+        game = standing.game
+        players = len(game.participants)
+        return cls(
+            game_id=game.id,
+            user_id=user_id,
+            signed_up=signed_up,
+            confirmed=standing.confirmed,
+            waitlist_position=standing.waitlist_position,
+            confirmed_count=min(players, game.max_players),
+            waitlist_count=max(0, players - game.max_players),
+        )

@@ -1,0 +1,121 @@
+"""Slash commands: /games, /my-games and /game-config; each parses options and calls a service."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from game_scheduler.bot import command_text as text
+from game_scheduler.bot.interactions import actor_from, reply
+from game_scheduler.database import get_db_session
+from game_scheduler.domain.permissions import Actor
+from game_scheduler.services import guild_settings, listing
+
+Interaction = discord.Interaction[Any]
+
+
+async def games_text(actor: Actor, guild_id: int, channel_id: int | None) -> str:
+    """Upcoming games of the server, or of one channel."""
+    async with get_db_session() as session:
+        games = await listing.upcoming_games(session, actor, guild_id, channel_id)
+        where = "this server" if channel_id is None else "this channel"
+        return text.bounded(
+            f"**Upcoming games in {where}**",
+            [text.game_line(game) for game in games],
+            f"No upcoming games in {where}.",
+        )
+
+
+async def my_games_text(actor: Actor, guild_id: int) -> str:
+    """The games the user hosts or joined in this server, with how they take part."""
+    async with get_db_session() as session:
+        mine = await listing.my_games(session, actor, guild_id)
+        return text.bounded(
+            "**Your upcoming games**",
+            [text.my_game_line(item) for item in mine],
+            "You're not hosting or signed up for any upcoming game here.",
+        )
+
+
+async def config_text(
+    actor: Actor,
+    guild_id: int,
+    channel_id: int | None,
+    reminders: str | None,
+    max_players: int | None,
+    host_roles: str | None,
+) -> str:
+    """Show the settings, or change the ones given and show the result."""
+    given: dict[str, object] = {}
+    if reminders is not None:
+        given["reminder_offsets"] = text.parse_offsets(reminders)
+    if max_players is not None:
+        given["max_players"] = max_players or None
+    if host_roles is not None:
+        given["host_role_ids"] = text.parse_roles(host_roles)
+    async with get_db_session() as session:
+        if not given:
+            settings = await guild_settings.read_settings(session, actor, guild_id, channel_id)
+            return text.settings_text(settings)
+        changes = guild_settings.SettingsChanges.model_validate(given)
+        settings = await guild_settings.change_settings(
+            session, actor, guild_id, channel_id, changes
+        )
+        return "Saved.\n" + text.settings_text(settings)
+
+
+@app_commands.command(name="games", description="Upcoming games in this server")
+@app_commands.guild_only()
+@app_commands.describe(here="Only games announced in this channel")
+async def games_command(interaction: Interaction, here: bool = False) -> None:
+    assert interaction.guild_id is not None
+    channel_id = interaction.channel_id if here else None
+    work = games_text(actor_from(interaction), interaction.guild_id, channel_id)
+    await reply(interaction, work, ephemeral=False)
+
+
+@app_commands.command(
+    name="my-games", description="Games you host or joined here (only you see it)"
+)
+@app_commands.guild_only()
+async def my_games_command(interaction: Interaction) -> None:
+    assert interaction.guild_id is not None
+    await reply(interaction, my_games_text(actor_from(interaction), interaction.guild_id))
+
+
+@app_commands.command(name="game-config", description="Show or change game settings")
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.describe(
+    scope="Settings of this channel or of the whole server",
+    reminders='Minutes before the start, e.g. "60, 15"; "none"; or "default" to inherit',
+    max_players="Player cap for new games; 0 to inherit",
+    host_roles='Roles that may host, e.g. "@Host @GM"; "anyone"; or "default" to inherit',
+)
+async def game_config_command(
+    interaction: Interaction,
+    scope: Literal["channel", "server"] = "channel",
+    reminders: str | None = None,
+    max_players: app_commands.Range[int, 0, 1000] | None = None,
+    host_roles: str | None = None,
+) -> None:
+    assert interaction.guild_id is not None
+    channel_id = interaction.channel_id if scope == "channel" else None
+    work = config_text(
+        actor_from(interaction),
+        interaction.guild_id,
+        channel_id,
+        reminders,
+        max_players,
+        host_roles,
+    )
+    await reply(interaction, work)
+
+
+def register_commands(tree: app_commands.CommandTree[Any]) -> None:
+    """Add the bot's slash commands to its command tree (synced to Discord at startup)."""
+    tree.add_command(games_command)
+    tree.add_command(my_games_command)
+    tree.add_command(game_config_command)

@@ -1,0 +1,89 @@
+"""Console "Discord": without a token every message is logged and kept for the dashboard."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import discord
+
+from game_scheduler.bot.port import Announcement, MessageGone
+from game_scheduler.models import utcnow
+
+log = logging.getLogger(__name__)
+
+KEEP_LAST = 1000
+
+
+@dataclass(frozen=True)
+class ConsoleMessage:
+    """One message the bot would have sent: what, where, and its text as a person would read it."""
+
+    action: str  # post, edit, dm or channel
+    target: str  # "channel 123" or "user 456"
+    text: str
+    message_id: int | None = None
+    sent_at: datetime = field(default_factory=utcnow)
+
+
+def render_embed(embed: discord.Embed) -> str:
+    """An embed as plain lines: title, description, fields, footer."""
+    lines = [f"## {embed.title}"] if embed.title else []
+    if embed.description:
+        lines.append(embed.description)
+    lines += [f"{f.name}: {f.value}" for f in embed.fields]
+    if embed.footer.text:
+        lines.append(f"({embed.footer.text})")
+    return "\n".join(lines)
+
+
+class ConsolePort:
+    """A DiscordPort that writes to the log and to ``messages`` (newest last, bounded)."""
+
+    def __init__(self) -> None:
+        self.messages: list[ConsoleMessage] = []
+        self._ids = itertools.count(1)
+        self._posted: dict[int, int] = {}  # message id -> game id, this run only
+
+    def _record(self, message: ConsoleMessage) -> None:
+        self.messages.append(message)
+        del self.messages[:-KEEP_LAST]
+        log.info("[console %s to %s]\n%s", message.action, message.target, message.text)
+
+    @staticmethod
+    def _announcement_text(announcement: Announcement) -> str:
+        buttons = "[Join] [Leave]" if announcement.joinable else "(signups closed)"
+        return f"{render_embed(announcement.embed)}\n{buttons}"
+
+    async def post_announcement(
+        self, channel_id: int, announcement: Announcement, nonce: str
+    ) -> int:
+        message_id = next(self._ids)
+        self._posted[message_id] = announcement.game_id
+        text = self._announcement_text(announcement)
+        self._record(ConsoleMessage("post", f"channel {channel_id}", text, message_id))
+        return message_id
+
+    async def edit_announcement(
+        self, channel_id: int, message_id: int, announcement: Announcement
+    ) -> None:
+        if self._posted.get(message_id) != announcement.game_id:
+            # Posted by an earlier run of the process: post it again in this run.
+            raise MessageGone(f"message {message_id} is not in this console session")
+        text = self._announcement_text(announcement)
+        self._record(ConsoleMessage("edit", f"channel {channel_id}", text, message_id))
+
+    async def send_dm(
+        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+    ) -> None:
+        text = content if embed is None else f"{content}\n{render_embed(embed)}"
+        self._record(ConsoleMessage("dm", f"user {user_id}", text))
+
+    async def post_channel_message(
+        self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None
+    ) -> int:
+        message_id = next(self._ids)
+        self._record(ConsoleMessage("channel", f"channel {channel_id}", content, message_id))
+        return message_id

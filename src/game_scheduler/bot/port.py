@@ -1,0 +1,57 @@
+"""The few things the bot asks of Discord, so one set of handlers drives Discord or the console."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import discord
+
+
+class DiscordUnavailable(Exception):
+    """Discord refused for good (missing channel or access): retrying would not help."""
+
+
+class DmClosed(DiscordUnavailable):
+    """The user does not accept direct messages from the bot (Discord error 50007)."""
+
+
+class MessageGone(DiscordUnavailable):
+    """The message was deleted (Discord error 10008, Unknown Message)."""
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """What a game's announcement shows: the embed, and whether Join / Leave still work."""
+
+    game_id: int
+    embed: discord.Embed
+    joinable: bool
+
+
+class DiscordPort(Protocol):
+    """Outgoing messages; implementations raise the errors above, anything else is transient."""
+
+    async def post_announcement(
+        self, channel_id: int, announcement: Announcement, nonce: str
+    ) -> int:
+        """Post the announcement with its buttons; return the new message id."""
+        ...
+
+    async def edit_announcement(
+        self, channel_id: int, message_id: int, announcement: Announcement
+    ) -> None:
+        """Replace the announcement's embed and buttons (MessageGone when it was deleted)."""
+        ...
+
+    async def send_dm(
+        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+    ) -> None:
+        """Send a direct message; the nonce makes Discord drop a repeat of the same send."""
+        ...
+
+    async def post_channel_message(
+        self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None
+    ) -> int:
+        """Post plain text in a channel, pinging at most the one user named."""
+        ...

@@ -1,0 +1,165 @@
+"""Read games as a member sees them: filtered lists counted after permission checks, one game."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ScalarSelect, Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased, joinedload
+
+from game_scheduler.domain import waitlist
+from game_scheduler.domain.permissions import Actor, can_manage_game
+from game_scheduler.models import Channel, Game, GameStatus, Guild, Participant, User
+from game_scheduler.services.loading import load_game
+
+
+@dataclass(frozen=True)
+class GameFilters:
+    """Which games to list; every filter is optional and they combine with AND."""
+
+    guild_discord_id: int | None = None
+    channel_discord_id: int | None = None
+    statuses: frozenset[GameStatus] = field(default_factory=frozenset)
+    starts_from: datetime | None = None
+    starts_before: datetime | None = None
+    mine: bool = False
+
+
+@dataclass(frozen=True)
+class GameSummary:
+    """A game in a list, with its head counts and the viewer's 0-based signup rank."""
+
+    game: Game
+    player_count: int
+    my_rank: int | None
+
+    @property
+    def confirmed_count(self) -> int:
+        """Players holding a seat."""
+        return min(self.player_count, self.game.max_players)
+
+    @property
+    def waitlist_count(self) -> int:
+        """Players waiting for a seat."""
+        return max(0, self.player_count - self.game.max_players)
+
+
+@dataclass(frozen=True)
+class GamePage:
+    """One page of a game list; ``total`` counts only games the viewer may see."""
+
+    items: list[GameSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class GameDetail:
+    """One game with its lineup as the viewer sees it."""
+
+    game: Game
+    confirmed: list[Participant]
+    waitlist: list[Participant]
+    my_rank: int | None
+    can_manage: bool
+
+
+def _viewer(discord_id: int) -> ScalarSelect[int]:
+    """The viewer's user id as a subquery (NULL before their first signup: matches nothing)."""
+    return select(User.id).where(User.discord_id == discord_id).scalar_subquery()
+
+
+def _filtered(actor: Actor, filters: GameFilters, me: ScalarSelect[int]) -> Select[int]:
+    stmt = (
+        select(Game.id)
+        .join(Guild, Game.guild_id == Guild.id)
+        .where(Guild.discord_id.in_(list(actor.memberships)))
+    )
+    if filters.guild_discord_id is not None:
+        stmt = stmt.where(Guild.discord_id == filters.guild_discord_id)
+    if filters.channel_discord_id is not None:
+        stmt = stmt.join(Channel, Game.channel_id == Channel.id).where(
+            Channel.discord_id == filters.channel_discord_id
+        )
+    if filters.statuses:
+        stmt = stmt.where(Game.status.in_(sorted(filters.statuses)))
+    if filters.starts_from is not None:
+        stmt = stmt.where(Game.scheduled_at >= filters.starts_from)
+    if filters.starts_before is not None:
+        stmt = stmt.where(Game.scheduled_at < filters.starts_before)
+    if filters.mine:
+        joined = select(Participant.game_id).where(Participant.user_id == me)
+        stmt = stmt.where(or_(Game.host_id == me, Game.id.in_(joined)))
+    return stmt
+
+
+# Made once: building an alias copies every column of the table.
+_EVERYONE, _MINE, _EARLIER = aliased(Participant), aliased(Participant), aliased(Participant)
+
+
+def _page_columns(
+    me: ScalarSelect[int],
+) -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect[int]]:
+    """Per game: how many signed up, the viewer's position, and how many signed up before it."""
+    everyone, mine, earlier = _EVERYONE, _MINE, _EARLIER
+    players = select(func.count()).where(everyone.game_id == Game.id).scalar_subquery()
+    position = (
+        select(mine.position).where(mine.game_id == Game.id, mine.user_id == me).scalar_subquery()
+    )
+    ahead = (
+        select(func.count())
+        .where(earlier.game_id == Game.id, earlier.position < position)
+        .scalar_subquery()
+    )
+    return players, position, ahead
+
+
+async def list_games(
+    db: AsyncSession, actor: Actor, filters: GameFilters, limit: int = 50, offset: int = 0
+) -> GamePage:
+    """Games in the viewer's servers, soonest first; another server's games never show.
+
+    Two queries whatever the page size: the total, and the page with its counts.
+    """
+    if not actor.memberships:
+        return GamePage([], 0, limit, offset)
+    me = _viewer(actor.discord_id)
+    filtered = _filtered(actor, filters, me)
+    total = (await db.execute(select(func.count()).select_from(filtered.subquery()))).scalar_one()
+    if total <= offset:
+        return GamePage([], total, limit, offset)
+    rows = await db.execute(
+        select(Game, *_page_columns(me))
+        .where(Game.id.in_(filtered))
+        .options(joinedload(Game.guild), joinedload(Game.channel), joinedload(Game.host))
+        .order_by(Game.scheduled_at, Game.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    items = [
+        GameSummary(game, players, None if position is None else ahead)
+        for game, players, position, ahead in rows
+    ]
+    return GamePage(items, total, limit, offset)
+
+
+async def get_game(db: AsyncSession, actor: Actor, game_id: int) -> GameDetail:
+    """One game with confirmed players, waitlist and host; NotFound outside the viewer's servers."""
+    game = await load_game(db, game_id, actor)
+    lineup = waitlist.split(game.participants, game.max_players)
+    my_rank = next(
+        (rank for rank, p in enumerate(game.participants) if p.user.discord_id == actor.discord_id),
+        None,
+    )
+    return GameDetail(
+        game,
+        lineup.confirmed,
+        lineup.waitlist,
+        my_rank,
+        can_manage_game(
+            actor, game.guild.discord_id, game.host.discord_id, game.guild.manager_role_ids
+        ),
+    )

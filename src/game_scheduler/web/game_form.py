@@ -1,0 +1,149 @@
+"""The create and edit game form: its fields, its channel picker, and the service inputs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from game_scheduler.config import get_settings
+from game_scheduler.domain.permissions import Actor, can_host
+from game_scheduler.domain.reminders import effective_offsets
+from game_scheduler.models import Game, GameStatus
+from game_scheduler.services.games import GameChanges, GameDraft
+from game_scheduler.services.settings import GuildView
+from game_scheduler.web.forms import (
+    Errors,
+    Values,
+    local_value,
+    offsets_value,
+    parse_int,
+    parse_local_time,
+    parse_offsets,
+)
+
+TEXT_FIELDS = ("title", "description", "location", "signup_instructions")
+FIELDS = (
+    "channel_discord_id",
+    *TEXT_FIELDS,
+    "scheduled_at",
+    "tz_offset",
+    "duration_minutes",
+    "max_players",
+    "min_players",
+    "reminder_offsets",
+    "version",
+)
+
+
+@dataclass(frozen=True)
+class ChannelChoice:
+    """A channel the viewer may post in, with the defaults a game there inherits."""
+
+    discord_id: int
+    name: str
+    default_offsets: list[int]
+    default_max_players: int
+
+
+def channel_choices(view: GuildView, actor: Actor) -> list[ChannelChoice]:
+    """Enabled channels where the viewer holds a host role (or manages the server)."""
+    guild = view.guild
+    fallback = get_settings().default_max_players
+    return [
+        ChannelChoice(
+            channel.discord_id,
+            channel.name or str(channel.discord_id),
+            effective_offsets(None, channel.reminder_offsets, guild.reminder_offsets),
+            next(
+                v
+                for v in (channel.default_max_players, guild.default_max_players, fallback)
+                if v is not None
+            ),
+        )
+        for channel in view.channels
+        if channel.enabled
+        and can_host(actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids)
+    ]
+
+
+def _same_minute(a: datetime, b: datetime) -> bool:
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
+@dataclass
+class GameForm:
+    """Raw values to refill the inputs with, and an error per field."""
+
+    values: Values
+    errors: Errors = field(default_factory=dict)
+    from_utc: bool = False
+
+    @classmethod
+    def posted(cls, read: dict[str, str]) -> GameForm:
+        """What the browser sent, kept as typed."""
+        return cls({name: read.get(name, "") for name in FIELDS})
+
+    @classmethod
+    def blank(cls, channel_id: str = "") -> GameForm:
+        """A new game: only the channel and the minimum head count filled in."""
+        values = dict.fromkeys(FIELDS, "")
+        values.update(channel_discord_id=channel_id, min_players="1")
+        return cls(values)
+
+    @classmethod
+    def of_game(cls, game: Game) -> GameForm:
+        """The game as stored; its start is in UTC until the browser's script localises it."""
+        values = {name: str(getattr(game, name)) for name in TEXT_FIELDS}
+        values.update(
+            channel_discord_id=str(game.channel.discord_id),
+            scheduled_at=local_value(game.scheduled_at),
+            tz_offset="0",
+            duration_minutes=str(game.duration_minutes),
+            max_players=str(game.max_players),
+            min_players=str(game.min_players),
+            reminder_offsets=offsets_value(game.reminder_offsets),
+            version=str(game.version),
+        )
+        return cls(values, from_utc=True)
+
+    def draft(self) -> GameDraft | None:
+        """The new game for the service, or None when a field cannot even be read."""
+        channel = self.values["channel_discord_id"].strip()
+        if not re.fullmatch(r"\d{1,19}", channel):
+            self.errors["channel_discord_id"] = "choose a channel"
+        start = parse_local_time(self.values, "scheduled_at", self.errors)
+        duration = parse_int(self.values, "duration_minutes", self.errors)
+        max_players = parse_int(self.values, "max_players", self.errors)
+        min_players = parse_int(self.values, "min_players", self.errors)
+        offsets = parse_offsets(self.values, "reminder_offsets", self.errors)
+        if self.errors or start is None:
+            return None
+        return GameDraft(
+            channel_discord_id=int(channel),
+            scheduled_at=start,
+            duration_minutes=duration,
+            max_players=max_players,
+            min_players=1 if min_players is None else min_players,
+            reminder_offsets=offsets,
+            **{name: self.values[name] for name in TEXT_FIELDS},
+        )
+
+    def changes(self, game: Game) -> tuple[GameChanges, int | None] | None:
+        """Changed fields for the service and the version the form was read at."""
+        fields: dict[str, object] = {name: self.values[name] for name in TEXT_FIELDS}
+        fields["duration_minutes"] = parse_int(
+            self.values, "duration_minutes", self.errors, required=True
+        )
+        fields["max_players"] = parse_int(self.values, "max_players", self.errors, required=True)
+        fields["min_players"] = parse_int(self.values, "min_players", self.errors, required=True)
+        fields["reminder_offsets"] = parse_offsets(self.values, "reminder_offsets", self.errors)
+        version = parse_int(self.values, "version", self.errors)
+        if game.status is GameStatus.SCHEDULED:
+            # Sent unchanged, a start now in the past would be refused: only a new one counts.
+            start = parse_local_time(self.values, "scheduled_at", self.errors)
+            if start is not None and not _same_minute(start, game.scheduled_at):
+                fields["scheduled_at"] = start
+        if self.errors:
+            return None
+        return GameChanges.model_validate(fields), version

@@ -1,0 +1,1 @@
+"""Dashboard pages: each parses the request, calls one service, renders or redirects."""

@@ -1,0 +1,135 @@
+"""Create and edit games: a form that shows each field's error beside it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from game_scheduler.config import get_settings
+from game_scheduler.domain.reminders import effective_offsets
+from game_scheduler.domain.status import FINAL
+from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
+from game_scheduler.services import games, queries, settings
+from game_scheduler.services.auth.principal import Principal
+from game_scheduler.web.deps import DashboardRoute, DbSession, DiscordId, GameId, Posted, Viewer
+from game_scheduler.web.flash import redirect
+from game_scheduler.web.forms import FORM_ERROR, add_error
+from game_scheduler.web.game_form import FIELDS, ChannelChoice, GameForm, channel_choices
+from game_scheduler.web.rendering import render
+
+router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
+
+
+def _render_new(
+    request: Request,
+    principal: Principal,
+    view: settings.GuildView,
+    choices: list[ChannelChoice],
+    form: GameForm,
+    status: int = 200,
+) -> Response:
+    chosen = form.values["channel_discord_id"]
+    context = {
+        "title": "New game",
+        "view": view,
+        "choices": choices,
+        "current": next((c for c in choices if str(c.discord_id) == chosen), None)
+        or (choices[0] if choices else None),
+        "form": form,
+        "editing": None,
+        "action": f"/servers/{view.guild.discord_id}/games",
+        "default_duration": get_settings().default_duration_minutes,
+    }
+    return render(request, "game_form.html", context, viewer=principal, status=status)
+
+
+@router.get("/servers/{guild_id}/games/new")
+async def new_game(
+    request: Request, db: DbSession, principal: Viewer, guild_id: DiscordId, channel: str = ""
+) -> Response:
+    """An empty form, on the chosen channel when one is given."""
+    view = await settings.get_guild(db, principal.actor, guild_id)
+    choices = channel_choices(view, principal.actor)
+    if not choices:
+        raise NotAllowed("you need a host role to post games in this server")
+    chosen = channel if channel in {str(c.discord_id) for c in choices} else ""
+    return _render_new(request, principal, view, choices, GameForm.blank(chosen))
+
+
+@router.post("/servers/{guild_id}/games")
+async def create_game(
+    request: Request, db: DbSession, post: Posted, guild_id: DiscordId
+) -> Response:
+    """Post the game, or show the form again with what is wrong."""
+    actor = post.principal.actor
+    view = await settings.get_guild(db, actor, guild_id)
+    choices = channel_choices(view, actor)
+    form = GameForm.posted({name: post.text(name) for name in FIELDS})
+    draft = form.draft()
+    if draft is not None:
+        if draft.channel_discord_id not in {c.discord_id for c in choices}:
+            form.errors["channel_discord_id"] = "choose a channel you may post games in"
+        else:
+            try:
+                game = await games.create_game(db, actor, draft)
+            except ValidationError as error:
+                add_error(form.errors, error)
+            except (NotAllowed, NotFound) as error:
+                form.errors["channel_discord_id"] = str(error)
+            else:
+                return redirect(f"/games/{game.id}", "success", "Game created.")
+    return _render_new(request, post.principal, view, choices, form, status=422)
+
+
+def _render_edit(
+    request: Request, principal: Principal, detail: queries.GameDetail, form: GameForm, status: int
+) -> Response:
+    game = detail.game
+    context = {
+        "title": f"Edit {game.title}",
+        "form": form,
+        "editing": game,
+        "action": f"/games/{game.id}/edit",
+        "inherited_offsets": effective_offsets(
+            None, game.channel.reminder_offsets, game.guild.reminder_offsets
+        ),
+        "default_duration": get_settings().default_duration_minutes,
+    }
+    return render(request, "game_form.html", context, viewer=principal, status=status)
+
+
+async def _editable(db: DbSession, principal: Principal, game_id: int) -> queries.GameDetail:
+    detail = await queries.get_game(db, principal.actor, game_id)
+    if not detail.can_manage:
+        raise NotAllowed("only the host or a bot manager can edit this game")
+    return detail
+
+
+@router.get("/games/{game_id}/edit")
+async def edit_game(
+    request: Request, db: DbSession, principal: Viewer, game_id: GameId
+) -> Response:
+    """The form filled with the game as stored."""
+    detail = await _editable(db, principal, game_id)
+    if detail.game.status in FINAL:
+        status = detail.game.status.value.lower()
+        return redirect(f"/games/{game_id}", "error", f"A {status} game cannot be edited.")
+    return _render_edit(request, principal, detail, GameForm.of_game(detail.game), 200)
+
+
+@router.post("/games/{game_id}/edit")
+async def update_game(request: Request, db: DbSession, post: Posted, game_id: GameId) -> Response:
+    """Save the changes, or show the form again with what is wrong."""
+    detail = await _editable(db, post.principal, game_id)
+    form = GameForm.posted({name: post.text(name) for name in FIELDS})
+    parsed = form.changes(detail.game)
+    if parsed is not None:
+        changes, version = parsed
+        try:
+            await games.update_game(db, post.principal.actor, game_id, changes, version)
+        except ValidationError as error:
+            add_error(form.errors, error)
+        except StaleVersion as error:
+            form.errors[FORM_ERROR] = f"{error}. Your changes are below; reload to see theirs."
+        else:
+            return redirect(f"/games/{game_id}", "success", "Game updated.")
+    return _render_edit(request, post.principal, detail, form, 422)

@@ -1,0 +1,81 @@
+"""One game: its lineup, join and leave, and cancelling it after a confirmation."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from game_scheduler.errors import Conflict, NotAllowed
+from game_scheduler.models import GameStatus
+from game_scheduler.services import calendar, games, queries, signups
+from game_scheduler.services.reminders import offsets_for
+from game_scheduler.web.deps import DashboardRoute, DbSession, GameId, Posted, Viewer
+from game_scheduler.web.flash import redirect
+from game_scheduler.web.rendering import render
+
+router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
+
+
+@router.get("/games/{game_id}")
+async def game_page(
+    request: Request, db: DbSession, principal: Viewer, game_id: GameId
+) -> Response:
+    """Host, players, waitlist, the viewer's standing, and calendar links."""
+    detail = await queries.get_game(db, principal.actor, game_id)
+    game = detail.game
+    context = {
+        "title": game.title,
+        "detail": detail,
+        "game": game,
+        "offsets": offsets_for(game),
+        "open": game.status is GameStatus.SCHEDULED,
+        "feed_url": calendar.feed_url(principal.web_session.user.calendar_token),
+    }
+    return render(request, "game.html", context, viewer=principal)
+
+
+@router.post("/games/{game_id}/join")
+async def join(db: DbSession, post: Posted, game_id: GameId) -> Response:
+    """Take a seat, or a place on the waitlist when the game is full."""
+    url = f"/games/{game_id}"
+    try:
+        standing = await signups.join_game(db, post.principal.actor, game_id)
+    except Conflict as error:
+        return redirect(url, "error", str(error))
+    if standing.confirmed:
+        return redirect(url, "success", "You joined: you have a seat.")
+    place = standing.waitlist_position
+    return redirect(url, "success", f"The game is full: you are number {place} on the waitlist.")
+
+
+@router.post("/games/{game_id}/leave")
+async def leave(db: DbSession, post: Posted, game_id: GameId) -> Response:
+    """Give up the signup; the first on the waitlist takes a freed seat."""
+    url = f"/games/{game_id}"
+    try:
+        await signups.leave_game(db, post.principal.actor, game_id)
+    except Conflict as error:
+        return redirect(url, "error", str(error))
+    return redirect(url, "success", "You left the game.")
+
+
+@router.get("/games/{game_id}/cancel")
+async def confirm_cancel(
+    request: Request, db: DbSession, principal: Viewer, game_id: GameId
+) -> Response:
+    """Ask before cancelling: players are told and it cannot be undone."""
+    detail = await queries.get_game(db, principal.actor, game_id)
+    if not detail.can_manage:
+        raise NotAllowed("only the host or a bot manager can cancel this game")
+    context = {"title": f"Cancel {detail.game.title}?", "detail": detail, "game": detail.game}
+    return render(request, "cancel.html", context, viewer=principal)
+
+
+@router.post("/games/{game_id}/cancel")
+async def cancel(db: DbSession, post: Posted, game_id: GameId) -> Response:
+    """Cancel the game for good."""
+    url = f"/games/{game_id}"
+    try:
+        await games.cancel_game(db, post.principal.actor, game_id)
+    except Conflict as error:
+        return redirect(url, "error", str(error))
+    return redirect(url, "success", "The game is cancelled; its players will be told.")

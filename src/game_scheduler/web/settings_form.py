@@ -1,0 +1,106 @@
+"""The server and channel settings forms: values to refill, chosen roles, errors by field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from game_scheduler.models import Channel, Guild
+from game_scheduler.services.settings import ChannelSettingsChanges, GuildSettingsChanges
+from game_scheduler.web.deps import FormPost
+from game_scheduler.web.forms import (
+    Errors,
+    Values,
+    offsets_value,
+    parse_ids,
+    parse_int,
+    parse_offsets,
+)
+
+# The services name the cap "max_players"; these forms call it "default_max_players".
+RENAMES = {"max_players": "default_max_players"}
+
+
+@dataclass
+class SettingsForm:
+    """Raw values, the roles ticked in each role list, and an error per field."""
+
+    values: Values
+    roles: dict[str, set[int]]
+    errors: Errors = field(default_factory=dict)
+
+    def picked(self, name: str) -> list[int]:
+        """The roles ticked in one list, in a stable order."""
+        return sorted(self.roles.get(name, set()))
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def guild_form(guild: Guild) -> SettingsForm:
+    """A server's settings as stored."""
+    values = {
+        "reminder_offsets": offsets_value(guild.reminder_offsets),
+        "default_max_players": _number(guild.default_max_players),
+    }
+    roles = {
+        "host_role_ids": set(guild.host_role_ids),
+        "manager_role_ids": set(guild.manager_role_ids),
+    }
+    return SettingsForm(values, roles)
+
+
+def channel_form(channel: Channel) -> SettingsForm:
+    """A channel's overrides as stored (blank or unticked: the server's setting applies)."""
+    values = {
+        "enabled": "1" if channel.enabled else "",
+        "reminder_offsets": offsets_value(channel.reminder_offsets),
+        "default_max_players": _number(channel.default_max_players),
+        "host_roles_inherit": "1" if channel.host_role_ids is None else "",
+    }
+    return SettingsForm(values, {"host_role_ids": set(channel.host_role_ids or [])})
+
+
+def _posted(post: FormPost, names: tuple[str, ...], role_lists: tuple[str, ...]) -> SettingsForm:
+    form = SettingsForm({name: post.text(name) for name in names}, {})
+    for name in role_lists:
+        form.roles[name] = set(parse_ids(post.texts(name), name, form.errors))
+    return form
+
+
+def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | None]:
+    """The form as sent, and the changes for the service when every field could be read."""
+    form = _posted(
+        post, ("reminder_offsets", "default_max_players"), ("host_role_ids", "manager_role_ids")
+    )
+    offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
+    cap = parse_int(form.values, "default_max_players", form.errors)
+    if form.errors:
+        return form, None
+    changes = GuildSettingsChanges(
+        reminder_offsets=offsets,
+        default_max_players=cap,
+        host_role_ids=form.picked("host_role_ids"),
+        manager_role_ids=form.picked("manager_role_ids"),
+    )
+    return form, changes
+
+
+def posted_channel(post: FormPost) -> tuple[SettingsForm, ChannelSettingsChanges | None]:
+    """The form as sent, and the changes for the service when every field could be read."""
+    form = _posted(
+        post,
+        ("enabled", "reminder_offsets", "default_max_players", "host_roles_inherit"),
+        ("host_role_ids",),
+    )
+    offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
+    cap = parse_int(form.values, "default_max_players", form.errors)
+    if form.errors:
+        return form, None
+    changes = ChannelSettingsChanges(
+        enabled=bool(form.values["enabled"]),
+        reminder_offsets=offsets,
+        default_max_players=cap,
+        host_role_ids=None if form.values["host_roles_inherit"] else form.picked("host_role_ids"),
+    )
+    return form, changes

@@ -1,0 +1,94 @@
+// Small progressive enhancements; every page works without them (times then show in UTC).
+"use strict";
+
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+function localInputValue(date) {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function localiseTimes() {
+  const format = new Intl.DateTimeFormat(undefined, {
+    weekday: "short", day: "numeric", month: "short", year: "numeric",
+    hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+  });
+  for (const el of document.querySelectorAll("time[data-local]")) {
+    const date = new Date(el.getAttribute("datetime"));
+    if (!Number.isNaN(date.getTime())) el.textContent = format.format(date);
+  }
+}
+
+// The server stores UTC; the offset is UTC minus local for the chosen date (daylight saving).
+function fillOffset(form) {
+  const input = form.querySelector("[data-local-input]");
+  const offset = form.querySelector("[data-tz-offset]");
+  if (!input || !offset || !input.value) return;
+  const date = new Date(input.value);
+  if (!Number.isNaN(date.getTime())) offset.value = String(date.getTimezoneOffset());
+}
+
+function setUpTimeForms() {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
+  for (const el of document.querySelectorAll("[data-tz-name]")) el.textContent = zone;
+  for (const form of document.querySelectorAll("form[data-tz-form]")) {
+    const input = form.querySelector("[data-local-input]");
+    if (input && input.dataset.utc) {
+      const date = new Date(`${input.dataset.utc}:00Z`);
+      if (!Number.isNaN(date.getTime())) input.value = localInputValue(date);
+    }
+    fillOffset(form);
+    if (input) input.addEventListener("change", () => fillOffset(form));
+    form.addEventListener("submit", () => fillOffset(form));
+  }
+}
+
+function setUpChannelPicker() {
+  const picker = document.querySelector("[data-channel-picker]");
+  if (!picker) return;
+  picker.addEventListener("change", () => {
+    const option = picker.selectedOptions[0];
+    if (!option) return;
+    for (const el of document.querySelectorAll("[data-default-offsets]")) {
+      el.textContent = option.dataset.offsets;
+    }
+    for (const el of document.querySelectorAll("[data-default-max]")) {
+      el.textContent = option.dataset.max;
+    }
+    const max = document.querySelector("[data-default-max-input]");
+    if (max) max.placeholder = option.dataset.max;
+  });
+}
+
+function setUpCopyButtons() {
+  for (const button of document.querySelectorAll("[data-copy]")) {
+    button.addEventListener("click", async () => {
+      const input = document.getElementById(button.dataset.copy);
+      const status = document.querySelector(`[data-copy-status="${button.dataset.copy}"]`);
+      input.select();
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(input.value);
+        copied = true;
+      } catch (_error) {
+        copied = document.execCommand && document.execCommand("copy");
+      }
+      if (status) status.textContent = copied ? "Copied." : "Selected: press Ctrl+C to copy.";
+    });
+  }
+}
+
+function focusErrors() {
+  const summary = document.querySelector("[data-focus]");
+  if (summary) summary.focus();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  localiseTimes();
+  setUpTimeForms();
+  setUpChannelPicker();
+  setUpCopyButtons();
+  focusErrors();
+});

@@ -1,0 +1,201 @@
+"""The dashboard in Chromium: sign in through Discord, create, list, join, leave, edit, cancel.
+
+A real uvicorn server on PostgreSQL; the browser runs in New York time, so every time typed or
+shown goes through the browser's zone and is stored in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.async_api import BrowserContext, Page, Route, expect
+from sqlalchemy import select
+
+from game_scheduler.database import get_sync_db_session
+from game_scheduler.models import Game, GameStatus
+from tests.fakes.discord_oauth import FakeDiscordOAuth
+from tests.support.browser import ServerThread
+from tests.support.factories import GUILD_ID
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NEW_YORK = ZoneInfo("America/New_York")
+HOST_ID = 610_000_000_000_000_001
+PLAYER_ID = 610_000_000_000_000_002
+EVIL_ORIGIN = "http://127.0.0.1:9"
+
+
+def _game() -> Game:
+    with get_sync_db_session() as db:
+        return db.execute(select(Game)).scalar_one()
+
+
+async def _sign_in(
+    context: BrowserContext, live: tuple[ServerThread, FakeDiscordOAuth], user_id: int
+) -> Page:
+    """Open the server page, get sent to sign in, and consent on the fake Discord as the user."""
+    server, fake = live
+
+    async def consent_as_user(route: Route) -> None:
+        # The fake's consent page picks the account from login_as, as a person clicking would;
+        # Playwright does not intercept redirects, so amend /auth/login's redirect instead.
+        response = await route.fetch(max_redirects=0)
+        location = response.headers["location"]
+        assert location.startswith(fake.authorize_url)
+        await route.fulfill(
+            status=response.status, headers={"location": f"{location}&login_as={user_id}"}
+        )
+
+    await context.route(re.compile(rf"^{re.escape(server.url)}/auth/login\b"), consent_as_user)
+    page = await context.new_page()
+    await page.goto(f"{server.url}/servers/{GUILD_ID}")
+    await expect(page).to_have_url(re.compile(r"/signin\?next="))
+    await page.get_by_role("link", name="Sign in with Discord").click()
+    await expect(page).to_have_url(f"{server.url}/servers/{GUILD_ID}")
+    return page
+
+
+def _local(day: datetime, hour: int, minute: int) -> tuple[str, datetime]:
+    """A datetime-local value in New York and the UTC instant it means."""
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=NEW_YORK)
+    return local.strftime("%Y-%m-%dT%H:%M"), local.astimezone(UTC)
+
+
+async def test_host_creates_edits_and_cancels_a_game(context, live):
+    _, fake = live
+    fake.add_user(HOST_ID, "hostess")
+    fake.join(HOST_ID, GUILD_ID, "Test Server")
+    page = await _sign_in(context, live, HOST_ID)
+    await expect(page.get_by_role("heading", name="Test Server")).to_be_visible()
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+
+    await page.get_by_role("link", name="New game").click()
+    await page.get_by_label("Title").fill("Gloomhaven")
+    day = datetime.now(NEW_YORK) + timedelta(days=7)
+    past = (datetime.now(NEW_YORK) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    await page.get_by_label("Starts").fill(past)
+    await page.get_by_label("Reminders (minutes before the start)").fill("60, soon")
+    await page.get_by_role("button", name="Create game").click()
+    offsets_error = page.locator("#reminder_offsets-error")
+    await expect(offsets_error).to_contain_text("separated by commas")
+    await expect(page.locator("[data-focus]")).to_be_focused()
+    await expect(page.get_by_label("Title")).to_have_value("Gloomhaven")
+
+    await page.get_by_label("Reminders (minutes before the start)").fill("60, 10")
+    await page.get_by_role("button", name="Create game").click()
+    await expect(page.locator("#scheduled_at-error")).to_have_text(
+        "start time must be in the future"
+    )
+    await expect(page.locator("#reminder_offsets-error")).to_have_count(0)
+
+    start_value, start_utc = _local(day, 19, 30)
+    await page.get_by_label("Starts").fill(start_value)
+    await page.get_by_label("Max players").fill("4")
+    await page.get_by_role("button", name="Create game").click()
+    await expect(page.get_by_role("status")).to_have_text("Game created.")
+    game = _game()
+    assert game.scheduled_at == start_utc
+    assert game.reminder_offsets == [60, 10]
+    await expect(page.locator("dd time")).to_contain_text("19:30")
+
+    await page.get_by_role("link", name="← Test Server").click()
+    await expect(page.get_by_role("link", name="Gloomhaven")).to_be_visible()
+    await expect(page.locator(".game-card time")).to_contain_text("19:30")
+    await page.get_by_role("link", name="Gloomhaven").click()
+
+    await page.get_by_role("button", name="Join", exact=True).click()
+    await expect(page.get_by_role("status")).to_have_text("You joined: you have a seat.")
+    await expect(page.locator(".people")).to_contain_text("hostess")
+    await page.get_by_role("button", name="Leave").click()
+    await expect(page.get_by_role("status")).to_have_text("You left the game.")
+    await expect(page.get_by_text("Nobody yet.")).to_be_visible()
+
+    await page.get_by_role("link", name="Edit").click()
+    await expect(page.get_by_label("Starts")).to_have_value(start_value)  # shown in local time
+    await page.get_by_label("Title").fill("Gloomhaven: Jaws of the Lion")
+    moved_value, moved_utc = _local(day + timedelta(days=1), 20, 15)
+    await page.get_by_label("Starts").fill(moved_value)
+    await page.get_by_role("button", name="Save changes").click()
+    await expect(page.get_by_role("status")).to_have_text("Game updated.")
+    await expect(page.get_by_role("heading", name="Gloomhaven: Jaws of the Lion")).to_be_visible()
+    assert _game().scheduled_at == moved_utc
+
+    await page.get_by_role("link", name="Cancel game").click()
+    await expect(page.get_by_text("This cannot be undone")).to_be_visible()
+    await page.get_by_role("button", name="Yes, cancel the game").click()
+    await expect(page.get_by_role("status")).to_contain_text("The game is cancelled")
+    await expect(page.locator(".badge-cancelled")).to_be_visible()
+    assert _game().status is GameStatus.CANCELLED
+    await page.get_by_role("link", name="← Test Server").click()
+    await expect(page.get_by_text("No upcoming games")).to_be_visible()
+
+
+async def test_forged_posts_are_rejected(context, live):
+    server, fake = live
+    fake.add_user(HOST_ID, "hostess")
+    fake.join(HOST_ID, GUILD_ID, "Test Server")
+    page = await _sign_in(context, live, HOST_ID)
+    await page.get_by_role("link", name="New game").click()
+    await page.get_by_label("Title").fill("Target")
+    start_value, _ = _local(datetime.now(NEW_YORK) + timedelta(days=2), 18, 0)
+    await page.get_by_label("Starts").fill(start_value)
+    await page.get_by_role("button", name="Create game").click()
+    await expect(page.get_by_role("status")).to_have_text("Game created.")
+    game_id = _game().id
+
+    # Another site (same host, other port: same-site, so the cookie goes along) posts a form.
+    evil = (
+        f'<form method="post" action="{server.url}/games/{game_id}/cancel">'
+        '<input name="csrf_token" value="guessed"></form>'
+        "<script>document.forms[0].submit()</script>"
+    )
+
+    async def serve_evil(route: Route) -> None:
+        await route.fulfill(status=200, content_type="text/html", body=evil)
+
+    await context.route(f"{EVIL_ORIGIN}/**", serve_evil)
+    attacker = await context.new_page()
+    await attacker.goto(f"{EVIL_ORIGIN}/prize")
+    await expect(attacker.get_by_role("heading", name="Form rejected")).to_be_visible()
+    assert _game().status is GameStatus.SCHEDULED
+
+    # Our own page with its token tampered with is refused too.
+    await page.goto(f"{server.url}/games/{game_id}/cancel")
+    await page.locator('#main input[name="csrf_token"]').evaluate("input => input.value = 'forged'")
+    await page.get_by_role("button", name="Yes, cancel the game").click()
+    await expect(page.get_by_role("heading", name="Form rejected")).to_be_visible()
+    assert _game().status is GameStatus.SCHEDULED
+
+
+async def test_a_second_player_waits_and_is_promoted(context, live):
+    _, fake = live
+    for user_id, name in ((HOST_ID, "hostess"), (PLAYER_ID, "latecomer")):
+        fake.add_user(user_id, name)
+        fake.join(user_id, GUILD_ID, "Test Server")
+    page = await _sign_in(context, live, HOST_ID)
+    await page.get_by_role("link", name="New game").click()
+    await page.get_by_label("Title").fill("Duel")
+    start_value, _ = _local(datetime.now(NEW_YORK) + timedelta(days=3), 21, 0)
+    await page.get_by_label("Starts").fill(start_value)
+    await page.get_by_label("Max players").fill("1")
+    await page.get_by_role("button", name="Create game").click()
+    await page.get_by_role("button", name="Join", exact=True).click()
+    await expect(page.get_by_role("status")).to_have_text("You joined: you have a seat.")
+
+    assert context.browser is not None
+    other_context = await context.browser.new_context(timezone_id="Europe/Paris", locale="en-GB")
+    other = await _sign_in(other_context, live, PLAYER_ID)
+    await other.get_by_role("link", name="Duel").click()
+    await other.get_by_role("button", name="Join the waitlist").click()
+    await expect(other.get_by_role("status")).to_contain_text("number 1 on the waitlist")
+    await expect(other.locator("#waitlist-heading")).to_have_text("Waitlist (1)")
+
+    await page.get_by_role("button", name="Leave").click()
+    await other.reload()
+    await expect(other.get_by_text("You have a seat")).to_be_visible()
+    await expect(other.locator("#players-heading")).to_have_text("Players (1/1)")
+    await other_context.close()

@@ -1,0 +1,173 @@
+"""The fake's REST API v10: the routes discord.py calls for login, messages, DMs, interactions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from tests.fakes.discord.state import APP_ID, BOT_ID, FakeDiscordState, RecordedRequest, now_iso
+
+if TYPE_CHECKING:
+    from tests.fakes.discord.server import FakeDiscord
+
+API_PREFIX = "/api/v10"
+STATE = web.AppKey("state", FakeDiscordState)
+BODY = web.RequestKey("body", object)
+EPHEMERAL = 1 << 6
+
+
+def reply(data: Any, status: int = 200) -> web.Response:
+    """JSON with exactly ``application/json``: discord.py parses nothing else."""
+    return web.Response(
+        status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
+    )
+
+
+def json_body(request: web.Request) -> Any:
+    return request[BODY]
+
+
+def error(status: int, code: int, message: str) -> web.Response:
+    return reply({"code": code, "message": message}, status)
+
+
+@web.middleware
+async def record_requests(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    state = request.app[STATE]
+    body = None
+    if request.can_read_body and request.content_type == "application/json":
+        body = await request.json()
+    path = request.path.removeprefix(API_PREFIX)
+    state.requests.append(RecordedRequest(request.method, path, dict(request.query), body))
+    request[BODY] = body
+    failure = state.take_failure(request.method, path)
+    if failure is not None:
+        return error(failure.status, failure.code, failure.message)
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        return error(404, 0, f"404: Not Found ({request.method} {path})")
+
+
+def routes(fake: FakeDiscord) -> web.RouteTableDef:
+    """Every route the fake serves, bound to one fake."""
+    state = fake.state
+    r = web.RouteTableDef()
+
+    @r.get(API_PREFIX + "/users/@me")
+    async def me(request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bot {fake.token}":
+            return error(401, 0, "401: Unauthorized")
+        return reply(state.user_payload(BOT_ID))
+
+    @r.get(API_PREFIX + "/oauth2/applications/@me")
+    async def application(request: web.Request) -> web.Response:
+        return reply(
+            {
+                "id": str(APP_ID),
+                "name": "Game Scheduler",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": state.user_payload(BOT_ID),
+                "verify_key": "0" * 64,
+                "flags": 0,
+            }
+        )
+
+    @r.get(API_PREFIX + "/gateway/bot")
+    async def gateway_bot(request: web.Request) -> web.Response:
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        return reply({"url": fake.gateway_url, "shards": 1, "session_start_limit": limit})
+
+    @r.put(API_PREFIX + "/applications/{app_id}/commands")
+    async def overwrite_commands(request: web.Request) -> web.Response:
+        state.commands = [
+            {
+                **command,
+                "id": str(state.snowflake()),
+                "application_id": str(APP_ID),
+                "version": "1",
+            }
+            for command in json_body(request)
+        ]
+        return reply(state.commands)
+
+    @r.post(API_PREFIX + "/users/@me/channels")
+    async def open_dm(request: web.Request) -> web.Response:
+        return reply(state.dm_channel_payload(int(json_body(request)["recipient_id"])))
+
+    @r.post(API_PREFIX + "/channels/{channel_id}/messages")
+    async def create_message(request: web.Request) -> web.Response:
+        channel_id = int(request.match_info["channel_id"])
+        body = json_body(request)
+        recipient = next((u for u, c in state.dm_channels.items() if c == channel_id), None)
+        if recipient is None and state.guild_of_channel(channel_id) is None:
+            return error(404, 10003, "Unknown Channel")
+        if recipient in state.closed_dms:
+            return error(403, 50007, "Cannot send messages to this user")
+        nonce = body.get("nonce")
+        if nonce and body.get("enforce_nonce"):
+            earlier = state.nonces.get((channel_id, nonce))
+            if earlier is not None and earlier in state.messages:
+                return reply(state.messages[earlier])
+        message = state.new_message(channel_id, body)
+        if nonce:
+            state.nonces[(channel_id, nonce)] = int(message["id"])
+        return reply(message)
+
+    def find_message(request: web.Request) -> dict[str, Any] | None:
+        message = state.messages.get(int(request.match_info["message_id"]))
+        if message is None or message["channel_id"] != request.match_info["channel_id"]:
+            return None
+        return message
+
+    @r.get(API_PREFIX + "/channels/{channel_id}/messages/{message_id}")
+    async def get_message(request: web.Request) -> web.Response:
+        message = find_message(request)
+        return reply(message) if message else error(404, 10008, "Unknown Message")
+
+    @r.patch(API_PREFIX + "/channels/{channel_id}/messages/{message_id}")
+    async def edit_message(request: web.Request) -> web.Response:
+        message = find_message(request)
+        if message is None:
+            return error(404, 10008, "Unknown Message")
+        for key in ("content", "embeds", "components"):
+            if key in json_body(request):
+                message[key] = json_body(request)[key] or ([] if key != "content" else "")
+        message["edited_timestamp"] = now_iso()
+        return reply(message)
+
+    @r.post(API_PREFIX + "/interactions/{interaction_id}/{token}/callback")
+    async def interaction_callback(request: web.Request) -> web.Response:
+        interaction = fake.interactions[request.match_info["token"]]
+        body = json_body(request)
+        interaction.record_callback(body)
+        return reply(
+            {
+                "interaction": {
+                    "id": str(interaction.id),
+                    "type": interaction.type,
+                    "response_message_loading": body["type"] == 5,
+                    "response_message_ephemeral": bool(
+                        (body.get("data") or {}).get("flags", 0) & EPHEMERAL
+                    ),
+                }
+            }
+        )
+
+    @r.post(API_PREFIX + "/webhooks/{application_id}/{token}")
+    async def followup(request: web.Request) -> web.Response:
+        interaction = fake.interactions[request.match_info["token"]]
+        message = state.new_message(interaction.channel_id, json_body(request))
+        message["webhook_id"] = str(APP_ID)
+        interaction.record_followup(message)
+        return reply(message)
+
+    return r

@@ -1,0 +1,270 @@
+"""What the fake Discord knows: users, servers, channels, roles, members, messages, requests.
+
+Kept in one class with no I/O so the same state can back REST, the gateway and (later) OAuth2.
+Payloads follow Discord's API v10 closely enough for discord.py to parse them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+BOT_ID = 555_000_000_000_000_001
+APP_ID = 555_000_000_000_000_002
+ADMINISTRATOR = 1 << 3
+MANAGE_GUILD = 1 << 5
+SEND_MESSAGES = 1 << 11
+DEFAULT_PERMISSIONS = (1 << 10) | SEND_MESSAGES  # view channel, send messages
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass
+class RecordedRequest:
+    """One REST call the bot made: method, path below /api/v10, query and JSON body."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """Whether ``path`` fits ``pattern``, where ``*`` stands for one segment."""
+    want, got = pattern.strip("/").split("/"), path.strip("/").split("/")
+    return len(got) == len(want) and all(w in ("*", g) for w, g in zip(want, got, strict=True))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An error the fake answers once, to the next request that matches."""
+
+    method: str
+    path: str
+    status: int
+    code: int
+    message: str
+
+
+@dataclass
+class Member:
+    user_id: int
+    role_ids: list[int] = field(default_factory=list)
+    permissions: int = DEFAULT_PERMISSIONS
+
+
+@dataclass
+class Guild:
+    id: int
+    name: str
+    channels: dict[int, str] = field(default_factory=dict)  # text channels: id -> name
+    roles: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (name, permissions)
+    members: dict[int, Member] = field(default_factory=dict)
+
+
+class FakeDiscordState:
+    """Everything the fake serves, with helpers tests use to arrange and inspect."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(600_000_000_000_000_001)
+        self.users: dict[int, str] = {BOT_ID: "scheduler-bot"}
+        self.guilds: dict[int, Guild] = {}
+        self.unavailable: set[int] = set()  # guilds in an outage: READY lists them, no GUILD_CREATE
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
+        self.closed_dms: set[int] = set()
+        self.nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) -> message id
+        self.commands: list[dict[str, Any]] = []
+        self.requests: list[RecordedRequest] = []
+        self.failures: list[Failure] = []
+
+    def snowflake(self) -> int:
+        return next(self._ids)
+
+    # --- arranging -------------------------------------------------------------------------
+
+    def add_guild(self, guild_id: int, name: str = "Test Server") -> Guild:
+        guild = Guild(guild_id, name)
+        guild.roles[guild_id] = ("@everyone", DEFAULT_PERMISSIONS)
+        guild.members[BOT_ID] = Member(BOT_ID, permissions=ADMINISTRATOR)
+        self.guilds[guild_id] = guild
+        return guild
+
+    def add_member(
+        self, guild_id: int, user_id: int, *, roles: list[int] | None = None, manage: bool = False
+    ) -> Member:
+        self.users.setdefault(user_id, f"user{user_id % 10_000}")
+        permissions = DEFAULT_PERMISSIONS | (MANAGE_GUILD if manage else 0)
+        member = Member(user_id, list(roles or []), permissions)
+        self.guilds[guild_id].members[user_id] = member
+        return member
+
+    def member(self, guild_id: int, user_id: int) -> Member:
+        guild = self.guilds[guild_id]
+        return guild.members.get(user_id) or self.add_member(guild_id, user_id)
+
+    def guild_of_channel(self, channel_id: int) -> Guild | None:
+        return next((g for g in self.guilds.values() if channel_id in g.channels), None)
+
+    def delete_message(self, message_id: int) -> None:
+        self.messages.pop(message_id)
+
+    def fail_next(
+        self, method: str, path: str, status: int = 400, code: int = 50035, message: str = "Bad"
+    ) -> None:
+        """Answer the next matching request with this error (5xx would make discord.py wait)."""
+        self.failures.append(Failure(method, path, status, code, message))
+
+    def take_failure(self, method: str, path: str) -> Failure | None:
+        for failure in self.failures:
+            if failure.method == method and path_matches(failure.path, path):
+                self.failures.remove(failure)
+                return failure
+        return None
+
+    # --- inspecting ------------------------------------------------------------------------
+
+    def calls(self, method: str, path: str) -> list[RecordedRequest]:
+        """Requests with this method whose path matches, ``*`` standing for one segment."""
+        return [r for r in self.requests if r.method == method and path_matches(path, r.path)]
+
+    def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
+        return [m for m in self.messages.values() if int(m["channel_id"]) == channel_id]
+
+    def dms_to(self, user_id: int) -> list[dict[str, Any]]:
+        channel_id = self.dm_channels.get(user_id)
+        return [] if channel_id is None else self.channel_messages(channel_id)
+
+    # --- payloads --------------------------------------------------------------------------
+
+    def user_payload(self, user_id: int) -> dict[str, Any]:
+        return {
+            "id": str(user_id),
+            "username": self.users.get(user_id, f"user{user_id % 10_000}"),
+            "discriminator": "0",
+            "global_name": None,
+            "avatar": None,
+            "bot": user_id == BOT_ID,
+            "public_flags": 0,
+        }
+
+    def member_payload(self, guild_id: int, member: Member) -> dict[str, Any]:
+        return {
+            "user": self.user_payload(member.user_id),
+            "roles": [str(r) for r in member.role_ids],
+            "joined_at": now_iso(),
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "nick": None,
+            "avatar": None,
+            "pending": False,
+            "premium_since": None,
+            "permissions": str(member.permissions),
+        }
+
+    def channel_payload(self, guild_id: int, channel_id: int) -> dict[str, Any]:
+        names = list(self.guilds[guild_id].channels)
+        return {
+            "id": str(channel_id),
+            "type": 0,
+            "guild_id": str(guild_id),
+            "name": self.guilds[guild_id].channels[channel_id],
+            "position": names.index(channel_id),
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+        }
+
+    def dm_channel_payload(self, user_id: int) -> dict[str, Any]:
+        channel_id = self.dm_channels.setdefault(user_id, self.snowflake())
+        return {
+            "id": str(channel_id),
+            "type": 1,
+            "last_message_id": None,
+            "recipients": [self.user_payload(user_id)],
+        }
+
+    def role_payload(
+        self, role_id: int, name: str, permissions: int, position: int
+    ) -> dict[str, Any]:
+        return {
+            "id": str(role_id),
+            "name": name,
+            "color": 0,
+            "hoist": False,
+            "position": position,
+            "permissions": str(permissions),
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+
+    def guild_payload(self, guild_id: int) -> dict[str, Any]:
+        guild = self.guilds[guild_id]
+        roles = [
+            self.role_payload(rid, name, perms, pos)
+            for pos, (rid, (name, perms)) in enumerate(guild.roles.items())
+        ]
+        return {
+            "id": str(guild_id),
+            "name": guild.name,
+            "icon": None,
+            "owner_id": str(BOT_ID),
+            "roles": roles,
+            "channels": [self.channel_payload(guild_id, cid) for cid in guild.channels],
+            "members": [self.member_payload(guild_id, guild.members[BOT_ID])],
+            "member_count": len(guild.members),
+            "large": False,
+            "unavailable": False,
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "threads": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "voice_states": [],
+            "presences": [],
+            "mfa_level": 0,
+            "verification_level": 0,
+            "explicit_content_filter": 0,
+            "default_message_notifications": 0,
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "nsfw_level": 0,
+            "system_channel_flags": 0,
+            "joined_at": now_iso(),
+        }
+
+    def new_message(
+        self, channel_id: int, body: dict[str, Any], author_id: int = BOT_ID
+    ) -> dict[str, Any]:
+        message = {
+            "id": str(self.snowflake()),
+            "channel_id": str(channel_id),
+            "type": 0,
+            "author": self.user_payload(author_id),
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "attachments": [],
+            "timestamp": now_iso(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "pinned": False,
+            "flags": body.get("flags") or 0,
+            "nonce": body.get("nonce"),
+        }
+        self.messages[int(message["id"])] = message
+        return message

@@ -1,0 +1,133 @@
+"""The whole bot process: discord.py against the fake, events through the real RabbitMQ."""
+
+import asyncio
+import logging
+
+import pytest
+
+from game_scheduler.bot.main import build_runner, serve
+from game_scheduler.bot.runtime import ConsoleBot, DiscordBot
+from game_scheduler.database import get_db_session
+from game_scheduler.messaging.publisher import AsyncPublisher
+from game_scheduler.services import signups
+from tests.integration.bot.support import buttons, deliveries, embed_of, field
+from tests.support.events import send_dm
+from tests.support.factories import CHANNEL_ID, create_game, member, player_id, seed_channel
+from tests.support.waiting import wait_until
+
+
+@pytest.fixture
+async def bot_process(db_url, rabbitmq_url, point_bot_at, empty_queues):
+    """``serve()`` as ``game-scheduler bot`` runs it, logged in to the fake Discord."""
+    settings = point_bot_at(rabbitmq_url=rabbitmq_url)
+    runner = DiscordBot(
+        settings.discord_token.get_secret_value(),
+        settings=settings,
+        guild_ready_timeout=0.1,
+        consume=True,
+    )
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(runner, settings, stop))
+    await wait_until(lambda: runner._connection is not None or serving.done(), within=10)
+    await runner.wait_ready(within=10)
+    yield runner
+    stop.set()
+    await serving
+
+
+async def test_game_created_on_rabbitmq_is_announced_and_a_click_updates_it(
+    bot_process, fake_discord
+):
+    game = await create_game(max_players=4, title="Catan night")
+
+    await fake_discord.wait_for(lambda: fake_discord.state.channel_messages(CHANNEL_ID))
+    [message] = fake_discord.state.channel_messages(CHANNEL_ID)
+    assert embed_of(message)["title"] == "Catan night"
+    assert [b["custom_id"] for b in buttons(message)] == [
+        f"gs:join:{game.id}",
+        f"gs:leave:{game.id}",
+    ]
+
+    player = player_id()
+    click = await fake_discord.click(player, int(message["id"]), f"gs:join:{game.id}")
+    assert click.ephemeral
+    assert click.text.startswith("You're in!")
+    # The click's game.player_joined goes out through RabbitMQ and comes back as an edit.
+    await fake_discord.wait_for(lambda: field(message, "Players")[0] == "Players (1/4)")
+    assert field(message, "Players")[1] == f"<@{player}>"
+
+
+async def test_the_same_event_on_rabbitmq_twice_sends_one_dm(
+    bot_process, fake_discord, rabbitmq_url, caplog
+):
+    caplog.set_level(logging.INFO, logger="game_scheduler.messaging.handling")
+    event = send_dm(7)
+    recipient = int(event.data["recipient_discord_id"])
+    publisher = AsyncPublisher(rabbitmq_url)
+    try:
+        await publisher.publish_many([event, event])
+    finally:
+        await publisher.close()
+
+    def second_delivery_dropped() -> bool:
+        return any(
+            str(event.event_id) in r.getMessage()
+            and ("already handled" in r.getMessage() or "handled concurrently" in r.getMessage())
+            for r in caplog.records
+        )
+
+    await wait_until(second_delivery_dropped, within=10)
+    assert len(fake_discord.state.dms_to(recipient)) == 1
+
+
+async def test_console_mode_logs_and_keeps_every_message(
+    db_url, rabbitmq_url, configure, empty_queues
+):
+    settings = configure(rabbitmq_url=rabbitmq_url)
+    runner = build_runner(settings)
+    assert isinstance(runner, ConsoleBot)
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(runner, settings, stop))
+    try:
+        await seed_channel()
+        await wait_until(lambda: runner.consumer._queue is not None, within=10)
+        game = await create_game(max_players=2, title="Console night")
+        await wait_until(lambda: [m for m in runner.port.messages if m.action == "post"])
+        async with get_db_session() as session:
+            await signups.join_game(session, member(player_id()), game.id)
+        await wait_until(lambda: [m for m in runner.port.messages if m.action == "edit"])
+    finally:
+        stop.set()
+        await serving
+
+    post, edit = runner.port.messages
+    assert post.target == f"channel {CHANNEL_ID}"
+    assert post.text.startswith("## Console night")
+    assert "Players (0/2): Nobody yet" in post.text
+    assert post.text.endswith("[Join] [Leave]")
+    assert "Players (1/2)" in edit.text
+    assert edit.message_id == post.message_id
+
+
+async def test_a_failed_dm_is_retried_by_the_consumer_and_sent_once(
+    bot_process, fake_discord, rabbitmq_url
+):
+    event = send_dm(8)
+    recipient = int(event.data["recipient_discord_id"])
+    fake_discord.state.fail_next("POST", "/channels/*/messages", 400, 50035, "Invalid Form Body")
+    publisher = AsyncPublisher(rabbitmq_url)
+    try:
+        await publisher.publish(event)
+    finally:
+        await publisher.close()
+
+    await fake_discord.wait_for(lambda: fake_discord.state.dms_to(recipient), within=15)
+    sends = fake_discord.state.calls("POST", "/channels/*/messages")
+    assert len(sends) == 2  # the first was refused, the redelivery went through
+    assert len(fake_discord.state.dms_to(recipient)) == 1
+    for _ in range(200):  # the DM is out; its record commits just after
+        recorded = await deliveries()
+        if recorded:
+            break
+        await asyncio.sleep(0.05)
+    assert [(d.event_id, d.route) for d in recorded] == [(str(event.event_id), "dm")]
