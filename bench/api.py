@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import aiohttp
+from game_scheduler.api.cookies import COOKIE_NAME
 
 from bench.messaging import DEFAULT_DATABASE_URL, DEFAULT_RABBITMQ_URL, own_database, own_vhost
 from game_scheduler import database
-from game_scheduler.api.cookies import COOKIE_NAME
 from game_scheduler.config import get_settings
 from game_scheduler.domain.permissions import Actor, Membership
 from game_scheduler.models import utcnow

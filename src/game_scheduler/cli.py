@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     parser = build_parser()
-    # A REMAINDER positional would drop a leading option ("bot --console"): pass the unknowns.
+    # Subcommands other than migrate take no arguments here: everything after the name is theirs.
     args, rest = parser.parse_known_args(argv)
     if args.command in COMMANDS:
         args.args = rest
