@@ -6,7 +6,9 @@ from game_scheduler.domain.reminders import (
     MAX_OFFSET_MINUTES,
     due_at,
     effective_offsets,
+    is_current,
     is_too_late,
+    recipients,
     validate_offsets,
 )
 from game_scheduler.errors import ValidationError
@@ -60,3 +62,16 @@ def test_due_at_and_lateness():
     assert due_at(start, 7 * 24 * 60) == start - timedelta(days=7)
     assert not is_too_late(start - timedelta(seconds=1), start)
     assert is_too_late(start, start)
+
+
+def test_a_reminder_is_current_only_while_it_matches_the_game_time():
+    start = datetime(2030, 5, 1, 20, 0, tzinfo=UTC)
+    assert is_current(start - timedelta(minutes=15), start, 15)
+    assert not is_current(start - timedelta(minutes=15), start + timedelta(hours=1), 15)
+    assert not is_current(start - timedelta(minutes=15), start, 60)
+
+
+def test_recipients_are_the_host_then_players_each_once():
+    assert recipients(1, [2, 3]) == [1, 2, 3]
+    assert recipients(2, [1, 2, 3]) == [2, 1, 3]
+    assert recipients(1, []) == [1]

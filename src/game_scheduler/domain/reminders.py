@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from game_scheduler.errors import ValidationError
 
@@ -17,6 +18,8 @@ class ReminderStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     SKIPPED = "skipped"
 
+
+H = TypeVar("H", bound=Hashable)
 
 DEFAULT_OFFSETS: tuple[int, ...] = (60, 15)
 MAX_OFFSETS = 10
@@ -68,3 +71,13 @@ def due_at(scheduled_at: datetime, offset_minutes: int) -> datetime:
 def is_too_late(now: datetime, scheduled_at: datetime) -> bool:
     """A reminder that comes due after its game started is skipped, never sent."""
     return now >= scheduled_at
+
+
+def is_current(reminder_due_at: datetime, scheduled_at: datetime, offset_minutes: int) -> bool:
+    """Whether a reminder still matches its game's time (not moved by a reschedule since)."""
+    return reminder_due_at == due_at(scheduled_at, offset_minutes)
+
+
+def recipients(host: H, confirmed: Iterable[H]) -> list[H]:
+    """Who a reminder goes to: the host, then each confirmed player, everyone once."""
+    return list(dict.fromkeys([host, *confirmed]))

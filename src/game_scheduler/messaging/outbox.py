@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import Any, Protocol
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -53,6 +53,24 @@ def stage(session: Session | AsyncSession, envelope: Envelope) -> None:
         )
     )
     session.info.setdefault(_STAGED, []).append(envelope)
+
+
+def stage_many(session: Session, envelopes: Sequence[Envelope]) -> None:
+    """Add many events in one bulk insert (several times cheaper per row than ORM objects)."""
+    if not envelopes:
+        return
+    session.execute(
+        insert(OutboxEvent),
+        [
+            {
+                "event_id": str(e.event_id),
+                "event_type": e.event_type.value,
+                "payload": e.model_dump(mode="json"),
+            }
+            for e in envelopes
+        ],
+    )
+    session.info.setdefault(_STAGED, []).extend(envelopes)
 
 
 def take_staged(session: Session | AsyncSession) -> list[Envelope]:

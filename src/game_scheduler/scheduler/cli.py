@@ -1,0 +1,15 @@
+"""``game-scheduler worker`` and ``game-scheduler beat``: Celery's own commands on our app."""
+
+from __future__ import annotations
+
+COMMANDS = ("worker", "beat")
+
+
+def main(command: str, argv: list[str]) -> int:
+    """Run ``celery worker`` or ``celery beat`` with the scheduler app; extra args pass through."""
+    if command not in COMMANDS:
+        raise ValueError(f"unknown scheduler command {command!r}; expected one of {COMMANDS}")
+    from game_scheduler.scheduler.celery_app import app
+
+    code: int | None = app.start([command, *argv])
+    return int(code or 0)

@@ -1,0 +1,1 @@
+"""Celery tasks: thin wrappers that open a session and call the scheduler's services."""
