@@ -12,10 +12,10 @@ from sqlalchemy.orm import selectinload
 from game_scheduler.config import get_settings
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.permissions import Actor, can_configure, can_see
-from game_scheduler.domain.reminders import effective_offsets, validate_offsets
+from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Role, utcnow
-from game_scheduler.services.reminders import offsets_for, sync_reminders
+from game_scheduler.services.reminders import inherited_offsets, offsets_for, sync_reminders
 
 MAX_ROLES = 100
 
@@ -69,7 +69,6 @@ class ScopeSettings:
 
 def describe_scope(guild: Guild, channel: Channel | None = None) -> ScopeSettings:
     """The settings a new game in ``channel`` (or anywhere in ``guild``) would inherit."""
-    channel_offsets = None if channel is None else channel.reminder_offsets
     channel_max = None if channel is None else channel.default_max_players
     channel_roles = None if channel is None else channel.host_role_ids
     own: Guild | Channel = guild if channel is None else channel
@@ -81,7 +80,7 @@ def describe_scope(guild: Guild, channel: Channel | None = None) -> ScopeSetting
         reminder_offsets=own.reminder_offsets,
         max_players=own.default_max_players,
         host_role_ids=list(guild.host_role_ids) if channel is None else channel_roles,
-        effective_offsets=effective_offsets(None, channel_offsets, guild.reminder_offsets),
+        effective_offsets=inherited_offsets(channel, guild),
         effective_max_players=next(cap for cap in caps if cap is not None),
         effective_host_role_ids=list(roles),
     )
