@@ -1,0 +1,83 @@
+"""The scheduler's task code on a timer thread, for the all-in-one process (no Celery)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from game_scheduler.config import get_settings
+from game_scheduler.database import get_sync_db_session
+from game_scheduler.messaging.outbox import SyncEventPublisher, relay_outbox
+from game_scheduler.models import utcnow
+from game_scheduler.scheduler.services.due_reminders import find_due_reminders, group_by_due_time
+from game_scheduler.scheduler.services.game_status import advance_game_statuses
+from game_scheduler.scheduler.services.notification_service import NotificationService
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedScheduler:
+    """Sends due reminders every tick, moves game statuses and relays the outbox on their intervals.
+
+    The same functions the Celery tasks call; reminders are sent when due rather than enqueued
+    with an ETA, so they are at most one tick late.
+    """
+
+    def __init__(self, publisher: SyncEventPublisher, *, tick: float = 1.0) -> None:
+        settings = get_settings()
+        self._publisher = publisher
+        self._tick = tick
+        self._intervals = {
+            self.advance_statuses: settings.update_status_interval,
+            self.relay: settings.relay_outbox_interval,
+        }
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="embedded-scheduler", daemon=True)
+
+    def start(self) -> None:
+        """Run in a background thread until :meth:`stop`."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Finish the current round, then end the thread."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def send_due_reminders(self) -> int:
+        """Send every pending reminder that is due now (overdue ones included)."""
+        now = utcnow()
+        with get_sync_db_session() as session:
+            due = find_due_reminders(session, now, timedelta(0))
+        service = NotificationService(self._publisher)
+        for _, ids in group_by_due_time(due, now):
+            with get_sync_db_session() as session:
+                service.send_reminders(session, ids, now)
+        return len(due)
+
+    def advance_statuses(self) -> None:
+        """Start and complete games whose time has come."""
+        with get_sync_db_session() as session:
+            advance_game_statuses(session, utcnow(), self._publisher)
+
+    def relay(self) -> None:
+        """Publish outbox events the fast path missed."""
+        with get_sync_db_session() as session:
+            relay_outbox(session, self._publisher)
+
+    def _run(self) -> None:
+        last_run = dict.fromkeys(self._intervals, 0.0)
+        while not self._stop.is_set():
+            for job in (self.send_due_reminders, *self._intervals):
+                if job in last_run and time.monotonic() - last_run[job] < self._intervals[job]:
+                    continue
+                try:
+                    job()
+                except Exception:
+                    # The next round retries: rows stay pending until a run succeeds.
+                    log.exception("embedded scheduler: %s failed", job.__name__)
+                if job in last_run:
+                    last_run[job] = time.monotonic()
+            self._stop.wait(self._tick)
