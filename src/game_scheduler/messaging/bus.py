@@ -1,8 +1,10 @@
 """The in-process event bus for the all-in-one process: the broker's place when there is none.
 
-Publishing returns once the event is queued, like a broker taking a message; a worker task
-hands each event to the same handlers the consumer uses, through :func:`handle_once`. The queue
-lives in memory: events queued when the process dies are not redelivered.
+A worker task hands each event to the same handlers the consumer uses, through
+:func:`handle_once`. Publishing returns once the events are handled, not merely queued: the queue
+lives in memory, so only then may the outbox mark them published. Events a crash interrupts stay
+unpublished in the outbox and the relay delivers them after a restart; an event whose handler
+keeps failing makes the publish fail, so the relay retries it later.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from game_scheduler.messaging.sync_publisher import PublishError
 
 log = logging.getLogger(__name__)
 
-# How long a sync caller waits for the loop to queue its events before giving up.
+# How long a sync caller waits for its events to be handled before leaving them to the relay.
 SYNC_QUEUE_TIMEOUT_SECONDS = 30.0
+
+_Item = tuple[Envelope, "asyncio.Future[None]"]
 
 
 class InProcessBus:
@@ -30,7 +34,7 @@ class InProcessBus:
         self._handlers = handlers
         self._max_attempts = max_attempts
         self._retry_delay = retry_delay
-        self._queue: asyncio.Queue[Envelope] | None = None
+        self._queue: asyncio.Queue[_Item] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._worker: asyncio.Task[None] | None = None
 
@@ -56,15 +60,21 @@ class InProcessBus:
         await self.publish_many([envelope])
 
     async def publish_many(self, envelopes: Sequence[Envelope]) -> None:
-        """Queue the events in order."""
-        self._enqueue(envelopes)
+        """Queue the events in order and wait until each is handled (PublishError if one fails).
+
+        A handler that itself publishes cannot wait for the worker it runs on: from there the
+        events are only queued.
+        """
+        handled = self._enqueue(envelopes)
+        if asyncio.current_task() is not self._worker:
+            await asyncio.gather(*handled)
 
     def sync_adapter(self) -> BusSyncAdapter:
         """A SyncPublisher-compatible face for sync code running in other threads."""
         return BusSyncAdapter(self)
 
     def publish_from_thread(self, envelopes: Sequence[Envelope]) -> None:
-        """Queue events from a thread other than the bus's loop; returns once they are queued."""
+        """Publish from a thread other than the bus's loop; returns once they are handled."""
         loop = self._loop
         if loop is None or loop.is_closed():
             raise PublishError("the in-process event bus is not running")
@@ -79,19 +89,32 @@ class InProcessBus:
             queued.result(timeout=SYNC_QUEUE_TIMEOUT_SECONDS)
         except TimeoutError as error:
             queued.cancel()
-            raise PublishError("the in-process event bus did not take the events") from error
+            raise PublishError(
+                "the in-process event bus did not handle the events in time"
+            ) from error
 
-    def _enqueue(self, envelopes: Sequence[Envelope]) -> None:
-        if self._queue is None:
+    def _enqueue(self, envelopes: Sequence[Envelope]) -> list[asyncio.Future[None]]:
+        queue, loop = self._queue, self._loop
+        if queue is None or loop is None:
             raise PublishError("the in-process event bus is not running")
+        handled = []
         for envelope in envelopes:
-            self._queue.put_nowait(envelope)
+            done = loop.create_future()
+            queue.put_nowait((envelope, done))
+            handled.append(done)
+        return handled
 
-    async def _deliver_forever(self, queue: asyncio.Queue[Envelope]) -> None:
+    async def _deliver_forever(self, queue: asyncio.Queue[_Item]) -> None:
         while True:
-            envelope = await queue.get()
+            envelope, done = await queue.get()
             try:
                 await self._deliver(envelope)
+            except PublishError as error:
+                if not done.done():
+                    done.set_exception(error)
+            else:
+                if not done.done():
+                    done.set_result(None)
             finally:
                 queue.task_done()
 
@@ -102,10 +125,10 @@ class InProcessBus:
             try:
                 await handle_once(envelope, self._handlers)
                 return
-            except Exception:
+            except Exception as error:
                 if attempt == self._max_attempts:
                     log.error("%s failed %d times; given up", what, attempt, exc_info=True)
-                    return
+                    raise PublishError(f"{what} could not be handled") from error
                 log.warning("%s failed on attempt %d; retrying", what, attempt, exc_info=True)
                 await asyncio.sleep(self._retry_delay * attempt)
 
@@ -121,7 +144,7 @@ class BusSyncAdapter:
         self.publish_many([envelope])
 
     def publish_many(self, envelopes: Sequence[Envelope]) -> None:
-        """Hand the events to the bus's loop; returns once they are queued."""
+        """Hand the events to the bus's loop; returns once they are handled."""
         self._bus.publish_from_thread(envelopes)
 
     def close(self) -> None:

@@ -181,13 +181,11 @@ def relay_outbox(
 def _relay_batch(
     session: Session, publisher: SyncEventPublisher, batch_size: int, min_age_seconds: float
 ) -> tuple[int, int]:
-    """Take, publish and mark one batch; how many rows it took and how many it published.
-
-    One statement locks the batch (``FOR UPDATE SKIP LOCKED``: a concurrent relay takes the
-    next rows) and marks it; the mark commits only once the broker has every message, and a
-    failed publish rolls it back.
-    """
-    rows = _take_batch(session, batch_size, utcnow() - timedelta(seconds=min_age_seconds))
+    """Take, publish and mark one batch; how many rows it took and how many it published."""
+    cutoff = utcnow() - timedelta(seconds=min_age_seconds)
+    if session.get_bind().dialect.name != "postgresql":
+        return _relay_batch_single_writer(session, publisher, batch_size, cutoff)
+    rows = _lock_and_mark_batch(session, batch_size, cutoff)
     envelopes, invalid = _parse(rows)
     try:
         publisher.publish_many(envelopes)
@@ -206,10 +204,14 @@ def _relay_batch(
     return len(rows), len(envelopes)
 
 
-def _take_batch(
+def _lock_and_mark_batch(
     session: Session, batch_size: int, cutoff: datetime
 ) -> list[tuple[int, dict[str, Any]]]:
-    """Lock and mark the oldest unpublished rows in one statement; their ids and payloads."""
+    """Lock and mark the oldest unpublished rows in one statement; their ids and payloads.
+
+    ``FOR UPDATE SKIP LOCKED``: a concurrent relay takes the next rows. The mark commits only
+    once the broker has every message; a failed publish rolls it back.
+    """
     oldest = (
         select(OutboxEvent.id)
         .where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff)
@@ -217,20 +219,53 @@ def _take_batch(
         .limit(batch_size)
         .with_for_update(skip_locked=True)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        # Materialized, the locking LIMIT runs once; inlined, the planner may rerun it.
-        batch = oldest.cte("batch").prefix_with("MATERIALIZED")
-        target = OutboxEvent.id == batch.c.id
-    else:
-        # SQLite runs IN (subquery) once; pysqlite would not open a transaction for a WITH.
-        target = OutboxEvent.id.in_(oldest.scalar_subquery())
+    # Materialized, the locking LIMIT runs once; inlined, the planner may rerun it.
+    batch = oldest.cte("batch").prefix_with("MATERIALIZED")
     marked = session.execute(
         update(OutboxEvent)
-        .where(target)
+        .where(OutboxEvent.id == batch.c.id)
         .values(published_at=utcnow())
         .returning(OutboxEvent.id, OutboxEvent.payload)
     )
     return sorted(((row_id, payload) for row_id, payload in marked), key=itemgetter(0))
+
+
+def _relay_batch_single_writer(
+    session: Session, publisher: SyncEventPublisher, batch_size: int, cutoff: datetime
+) -> tuple[int, int]:
+    """SQLite: read, publish with no transaction open, then mark.
+
+    SQLite has one writer, and the in-process bus returns only once handlers (which write)
+    are done, so publishing must not hold the write lock. There is no row locking to lose:
+    the embedded process runs one relay.
+    """
+    rows = [
+        (row_id, payload)
+        for row_id, payload in session.execute(
+            select(OutboxEvent.id, OutboxEvent.payload)
+            .where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff)
+            .order_by(OutboxEvent.id)
+            .limit(batch_size)
+        )
+    ]
+    session.commit()
+    envelopes, invalid = _parse(rows)
+    try:
+        publisher.publish_many(envelopes)
+    except PublishError as error:
+        log.warning("outbox relay: publishing %d events failed: %s", len(envelopes), error)
+        _record_failure(session, [row[0] for row in rows], str(error))
+        session.commit()
+        return len(rows), 0
+    published = [row_id for row_id, _ in rows if row_id not in invalid]
+    if published:
+        session.execute(
+            update(OutboxEvent).where(OutboxEvent.id.in_(published)).values(published_at=utcnow())
+        )
+    for row_id, error_text in invalid.items():
+        _record_failure(session, [row_id], error_text)
+    session.commit()
+    return len(rows), len(envelopes)
 
 
 def _parse(

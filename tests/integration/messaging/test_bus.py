@@ -9,7 +9,12 @@ from sqlalchemy import func, select
 from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.messaging.bus import InProcessBus
 from game_scheduler.messaging.events import EventType
-from game_scheduler.messaging.outbox import commit_and_publish_sync, set_async_publisher, stage
+from game_scheduler.messaging.outbox import (
+    commit_and_publish_sync,
+    relay_outbox,
+    set_async_publisher,
+    stage,
+)
 from game_scheduler.messaging.sync_publisher import PublishError
 from game_scheduler.models import OutboxEvent, ProcessedEvent
 from tests.support.events import send_dm
@@ -77,7 +82,8 @@ async def test_failures_are_retried_a_bounded_number_of_times(db_url, caplog):
     hopeless, after = send_dm(2), send_dm(3)
     handler = Recorder(failures=100, only=str(hopeless.event_id))
     bus = await started(handler, max_attempts=3)
-    await bus.publish_many([hopeless, after])
+    with pytest.raises(PublishError, match="could not be handled"):
+        await bus.publish_many([hopeless, after])
     await bus.stop()
     assert handler.calls.count(str(hopeless.event_id)) == 3
     assert "failed 3 times; given up" in caplog.text
@@ -124,3 +130,35 @@ async def test_services_publish_into_the_bus(db_url):
     finally:
         set_async_publisher(None)
         await bus.stop()
+
+
+async def _unpublished() -> int:
+    async with get_db_session() as session:
+        query = select(func.count()).where(OutboxEvent.published_at.is_(None))
+        return (await session.execute(query)).scalar_one()
+
+
+async def test_an_unhandled_event_stays_in_the_outbox_until_the_relay_delivers_it(db_url):
+    broken = Recorder(failures=100)
+    bus = await started(broken, EventType.GAME_CREATED, max_attempts=2)
+    set_async_publisher(bus)
+    try:
+        await seed_channel()
+        await create_game()
+    finally:
+        set_async_publisher(None)
+        await bus.stop()
+    assert len(broken.calls) == 2
+    assert await _unpublished() == 1
+
+    healthy = Recorder()
+    bus = await started(healthy, EventType.GAME_CREATED)
+
+    def relay() -> int:
+        with get_sync_db_session() as session:
+            return relay_outbox(session, bus.sync_adapter(), min_age_seconds=0)
+
+    assert await asyncio.to_thread(relay) == 1
+    await bus.stop()
+    assert len(healthy.calls) == 1
+    assert await _unpublished() == 0
