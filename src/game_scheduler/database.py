@@ -24,28 +24,28 @@ _async_engine: AsyncEngine | None = None
 _engine_pid: int | None = None
 
 
-def sync_url(url: str) -> str:
-    """Pick the sync driver: psycopg 3 for PostgreSQL, the stdlib for SQLite."""
+SYNC_DRIVERS = {"postgresql": "psycopg", "sqlite": "pysqlite"}
+ASYNC_DRIVERS = {"postgresql": "psycopg", "sqlite": "aiosqlite"}
+
+
+def _with_driver(url: str, drivers: dict[str, str]) -> str:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
-    driver = {"postgresql": "psycopg", "sqlite": "pysqlite"}.get(backend)
-    return (
-        parsed.set(drivername=f"{backend}+{driver}").render_as_string(hide_password=False)
-        if driver
-        else url
+    if backend not in drivers:
+        return url
+    return parsed.set(drivername=f"{backend}+{drivers[backend]}").render_as_string(
+        hide_password=False
     )
+
+
+def sync_url(url: str) -> str:
+    """Pick the sync driver: psycopg 3 for PostgreSQL, the stdlib for SQLite."""
+    return _with_driver(url, SYNC_DRIVERS)
 
 
 def async_url(url: str) -> str:
     """Pick the async driver: psycopg 3 for PostgreSQL, aiosqlite for SQLite."""
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    driver = {"postgresql": "psycopg", "sqlite": "aiosqlite"}.get(backend)
-    return (
-        parsed.set(drivername=f"{backend}+{driver}").render_as_string(hide_password=False)
-        if driver
-        else url
-    )
+    return _with_driver(url, ASYNC_DRIVERS)
 
 
 def _engine_options(url: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -10,29 +10,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.models import Channel, Guild, Role, User, new_calendar_token
 
+M = TypeVar("M", User, Guild, Channel, Role)
 
-def _insert_ignoring_duplicates(
-    session: AsyncSession, model: type[Any], values: dict[str, Any]
-) -> Any:
+
+async def _get_or_create(session: AsyncSession, model: type[M], values: dict[str, Any]) -> M:
+    """INSERT ... ON CONFLICT DO NOTHING, then read: two racing callers get the same row."""
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).values(**values).on_conflict_do_nothing(index_elements=["discord_id"])
+    await session.execute(
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=["discord_id"])
+    )
+    found = await session.execute(select(model).where(model.discord_id == values["discord_id"]))
+    return found.scalar_one()
 
 
 async def ensure_user(session: AsyncSession, discord_id: int, username: str = "") -> User:
     """The user with this Discord id, created on first sight; the name is refreshed when given."""
-    await session.execute(
-        _insert_ignoring_duplicates(
-            session,
-            User,
-            {
-                "discord_id": discord_id,
-                "username": username,
-                "calendar_token": new_calendar_token(),
-            },
-        )
+    user = await _get_or_create(
+        session,
+        User,
+        {"discord_id": discord_id, "username": username, "calendar_token": new_calendar_token()},
     )
-    user = (await session.execute(select(User).where(User.discord_id == discord_id))).scalar_one()
     if username and user.username != username:
         user.username = username
     return user
@@ -40,16 +38,11 @@ async def ensure_user(session: AsyncSession, discord_id: int, username: str = ""
 
 async def ensure_guild(session: AsyncSession, discord_id: int, name: str = "") -> Guild:
     """The server with this Discord id, created on first sight."""
-    await session.execute(
-        _insert_ignoring_duplicates(
-            session,
-            Guild,
-            {"discord_id": discord_id, "name": name, "host_role_ids": [], "manager_role_ids": []},
-        )
+    guild = await _get_or_create(
+        session,
+        Guild,
+        {"discord_id": discord_id, "name": name, "host_role_ids": [], "manager_role_ids": []},
     )
-    guild = (
-        await session.execute(select(Guild).where(Guild.discord_id == discord_id))
-    ).scalar_one()
     if name and guild.name != name:
         guild.name = name
     return guild
@@ -59,14 +52,9 @@ async def ensure_channel(
     session: AsyncSession, guild: Guild, discord_id: int, name: str = ""
 ) -> Channel:
     """The channel with this Discord id in ``guild``, created on first sight."""
-    await session.execute(
-        _insert_ignoring_duplicates(
-            session, Channel, {"discord_id": discord_id, "guild_id": guild.id, "name": name}
-        )
+    channel = await _get_or_create(
+        session, Channel, {"discord_id": discord_id, "guild_id": guild.id, "name": name}
     )
-    channel = (
-        await session.execute(select(Channel).where(Channel.discord_id == discord_id))
-    ).scalar_one()
     if name and channel.name != name:
         channel.name = name
     return channel
@@ -76,18 +64,7 @@ async def ensure_role(
     session: AsyncSession, guild: Guild, discord_id: int, name: str = "", permissions: int = 0
 ) -> Role:
     """The role with this Discord id in ``guild``, created on first sight, then kept current."""
-    await session.execute(
-        _insert_ignoring_duplicates(
-            session,
-            Role,
-            {
-                "discord_id": discord_id,
-                "guild_id": guild.id,
-                "name": name,
-                "permissions": permissions,
-            },
-        )
-    )
-    role = (await session.execute(select(Role).where(Role.discord_id == discord_id))).scalar_one()
+    values = {"discord_id": discord_id, "guild_id": guild.id, "name": name}
+    role = await _get_or_create(session, Role, {**values, "permissions": permissions})
     role.name, role.permissions = name, permissions
     return role
