@@ -211,7 +211,10 @@ async def play_game_night(stack: Stack, fake: FakeDiscord) -> None:
         lambda: all(dm_arrivals().values()), within=seconds_until(reminder.due_at) + 30
     )
     lateness = {user: times[0] - due for user, times in dm_arrivals().items()}
-    print(f"reminder DM lateness (arrival - due_at), s: {lateness}")
+    print(
+        "reminder DM lateness (arrival - due_at):",
+        ", ".join(f"{s:.3f} s" for s in lateness.values()),
+    )
     for user in recipients:
         [dm] = state.dms_to(user)
         assert dm["content"].startswith("Reminder: **Catan night** starts"), dm["content"]
