@@ -24,15 +24,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import aiohttp
-from game_scheduler.api.cookies import COOKIE_NAME
 
 from bench.messaging import DEFAULT_DATABASE_URL, DEFAULT_RABBITMQ_URL, own_database, own_vhost
 from game_scheduler import database
+from game_scheduler.api.deps import CSRF_HEADER
 from game_scheduler.config import get_settings
 from game_scheduler.domain.permissions import Actor, Membership
 from game_scheduler.models import utcnow
 from game_scheduler.services import games, registry, signups
 from game_scheduler.services.auth import sessions
+from game_scheduler.services.auth.cookies import COOKIE_NAME
 from game_scheduler.services.auth.membership import GuildAccess, encode_access
 
 GUILD_ID = 910_000_000_000_000_001
@@ -45,8 +46,11 @@ def actor(discord_id: int) -> Actor:
     return Actor(discord_id, f"u{discord_id % 10_000}", {GUILD_ID: membership})
 
 
-async def seed(users: int, game_count: int, players_each: int) -> tuple[list[str], list[int]]:
-    """A server, games with some players each, and a signed-in session per user."""
+Headers = dict[str, str]
+
+
+async def seed(users: int, game_count: int, players_each: int) -> tuple[list[Headers], list[int]]:
+    """A server, games with some players each, and a signed-in session's headers per user."""
     host = Actor.member_of(810_000_000_000_000_001, GUILD_ID, manage_guild=True, username="host")
     async with database.get_db_session() as db:
         guild = await registry.ensure_guild(db, GUILD_ID, "Bench")
@@ -68,7 +72,7 @@ async def seed(users: int, game_count: int, players_each: int) -> tuple[list[str
             async with database.get_db_session() as db:
                 await signups.join_game(db, player, game_id)
     cache = encode_access([GuildAccess(GUILD_ID, "Bench", False, frozenset())])
-    cookies = []
+    signed_in = []
     async with database.get_db_session() as db:
         for member in (actor(820_000_000_000_000_000 + n) for n in range(users)):
             user = await registry.ensure_user(db, member.discord_id, member.username)
@@ -77,9 +81,14 @@ async def seed(users: int, game_count: int, players_each: int) -> tuple[list[str
             made = await sessions.create_session(
                 db, user.id, utcnow(), None, cache, cached_at=utcnow() + timedelta(days=1)
             )
-            cookies.append(made.cookie_value)
+            signed_in.append(
+                {
+                    "Cookie": f"{COOKIE_NAME}={made.cookie_value}",
+                    CSRF_HEADER: made.web_session.csrf_token,
+                }
+            )
     await database.dispose_engines()
-    return cookies, game_ids
+    return signed_in, game_ids
 
 
 @dataclass
@@ -135,7 +144,7 @@ async def list_games(http: aiohttp.ClientSession, base: str, rng: random.Random,
 
 
 async def drive(
-    base: str, cookies: list[str], step: Step, concurrency: int, seconds: float
+    base: str, signed_in: list[Headers], step: Step, concurrency: int, seconds: float
 ) -> tuple[Tally, float]:
     """``concurrency`` users, each with its own session, repeat ``step`` until time is up."""
     tally = Tally()
@@ -144,9 +153,8 @@ async def drive(
 
     async def user(n: int) -> None:
         rng = random.Random(n)
-        headers = {"Cookie": f"{COOKIE_NAME}={cookies[n]}"}
         async with aiohttp.ClientSession(connector=connector, connector_owner=False) as http:
-            http.headers.update(headers)
+            http.headers.update(signed_in[n])
             while time.perf_counter() < deadline:
                 await step(http, base, rng, tally)
 
@@ -187,7 +195,7 @@ def start_server(
     env = os.environ | {"DATABASE_URL": db_url, "RABBITMQ_URL": amqp_url, "LOG_LEVEL": "WARNING"}
     if broker:
         # The api's own main(), as `game-scheduler api` runs it.
-        launch = "import sys; from game_scheduler.api.main import main; main('api', sys.argv[1:])"
+        launch = "import sys; from game_scheduler.app.http import main; main('api', sys.argv[1:])"
         command = [sys.executable, "-c", launch]
     else:
         factory = "game_scheduler.api.app:create_app"
@@ -209,16 +217,16 @@ def start_server(
 
 
 async def run(
-    args: argparse.Namespace, base: str, server_pid: int, cookies: list[str], ids: list[int]
+    args: argparse.Namespace, base: str, server_pid: int, signed_in: list[Headers], ids: list[int]
 ) -> None:
     scenarios: list[tuple[str, Step]] = [
         ("join + leave", join_leave(ids)),
         ("list games (20/page)", list_games),
     ]
     for label, step in scenarios:
-        await drive(base, cookies, step, args.concurrency, 2.0)  # warm-up, not counted
+        await drive(base, signed_in, step, args.concurrency, 2.0)  # warm-up, not counted
         cpu_before, own_before = tree_cpu_seconds(server_pid), time.process_time()
-        tally, elapsed = await drive(base, cookies, step, args.concurrency, args.duration)
+        tally, elapsed = await drive(base, signed_in, step, args.concurrency, args.duration)
         server_cpu = tree_cpu_seconds(server_pid) - cpu_before
         own_cpu = time.process_time() - own_before
         done = max(1, len(tally.latencies))
@@ -246,7 +254,7 @@ def main() -> None:
     with own_database(admin) as db_url, own_vhost(broker) as amqp_url:
         os.environ["DATABASE_URL"] = db_url
         get_settings.cache_clear()
-        cookies, ids = asyncio.run(seed(args.concurrency, args.games, args.players))
+        signed_in, ids = asyncio.run(seed(args.concurrency, args.games, args.players))
         port = free_port()
         server = start_server(db_url, amqp_url, args.workers, port, not args.no_broker)
         events = "outbox only" if args.no_broker else "RabbitMQ publishing"
@@ -257,7 +265,7 @@ def main() -> None:
             flush=True,
         )
         try:
-            asyncio.run(run(args, f"http://127.0.0.1:{port}", server.pid, cookies, ids))
+            asyncio.run(run(args, f"http://127.0.0.1:{port}", server.pid, signed_in, ids))
         finally:
             server.send_signal(signal.SIGINT)
             try:

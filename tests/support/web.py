@@ -20,7 +20,7 @@ async def web_client(app: object, actor: Actor) -> httpx.AsyncClient:
 
     The session is in the cookie jar, like a browser's, so flash cookies travel with it.
     """
-    cookie = await open_session(actor)
+    cookie = (await open_session(actor)).cookie
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     return httpx.AsyncClient(transport=transport, base_url=BASE_URL, cookies={COOKIE_NAME: cookie})
 

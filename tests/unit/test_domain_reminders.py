@@ -27,7 +27,7 @@ from game_scheduler.errors import ValidationError
     ],
 )
 def test_offsets_are_inherited_game_channel_guild_default(game, channel, guild, expected):
-    assert effective_offsets(game, channel, guild) == expected
+    assert effective_offsets(game, channel, guild, [60, 15]) == expected
 
 
 def test_validate_offsets_sorts_and_deduplicates():

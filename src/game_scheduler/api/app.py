@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from fastapi import FastAPI
 
@@ -52,6 +52,24 @@ def _lifespan(
     return lifespan
 
 
+def _require_schemes_together(app: FastAPI) -> None:
+    """FastAPI lists each security dependency as an alternative; a write needs all of them."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        for item in schema["paths"].values():
+            for operation in item.values():
+                needs = operation.get("security", [])
+                if len(needs) > 1:
+                    operation["security"] = [{name: [] for need in needs for name in need}]
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI:
     """Build the app; events go through ``event_publisher`` after commit (else the relay)."""
     app = FastAPI(
@@ -61,6 +79,7 @@ def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI
         lifespan=_lifespan(event_publisher),
     )
     install_error_handlers(app)
+    _require_schemes_together(app)
     redact_access_log()
     app.include_router(health.router)
     app.include_router(auth.router)

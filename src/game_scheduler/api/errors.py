@@ -32,10 +32,17 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorOut, "description": "Not signed in, or the session ended"},
     404: {"model": ErrorOut, "description": "Not found, or not in one of your servers"},
 }
+CSRF_RESPONSES: dict[int | str, dict[str, object]] = {
+    **ERROR_RESPONSES,
+    403: {"model": ErrorOut, "description": "The X-CSRF-Token header is missing or wrong"},
+}
 WRITE_RESPONSES: dict[int | str, dict[str, object]] = {
     **ERROR_RESPONSES,
     400: {"model": ErrorOut, "description": "The body is not readable JSON"},
-    403: {"model": ErrorOut, "description": "You lack the role this needs"},
+    403: {
+        "model": ErrorOut,
+        "description": "You lack the role this needs, or the X-CSRF-Token header is wrong",
+    },
     409: {"model": ErrorOut, "description": "Conflicts with the current state"},
 }
 

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 from discord.utils import escape_markdown
 
+from game_scheduler.domain.waitlist import waitlist_position
 from game_scheduler.errors import ValidationError
 from game_scheduler.models import Game, GameStatus
-from game_scheduler.services.guild_settings import ScopeSettings
-from game_scheduler.services.listing import MyGame
+from game_scheduler.services.queries import GameSummary
+from game_scheduler.services.settings import ScopeSettings
 
 MESSAGE_LIMIT = 2000
 INHERIT_WORDS = {"inherit", "default", "reset"}
@@ -56,27 +57,30 @@ def announcement_link(game: Game) -> str:
     return base if game.discord_message_id is None else f"{base}/{game.discord_message_id}"
 
 
-def game_line(game: Game) -> str:
+def game_line(item: GameSummary) -> str:
     """One line: title, start, seats, where to find it."""
+    game = item.game
     start = int(game.scheduled_at.timestamp())
-    confirmed = min(len(game.participants), game.max_players)
-    waiting = len(game.participants) - confirmed
-    seats = f"{confirmed}/{game.max_players} players" + (f", {waiting} waiting" if waiting else "")
+    waiting = item.waitlist_count
+    seats = f"{item.confirmed_count}/{game.max_players} players" + (
+        f", {waiting} waiting" if waiting else ""
+    )
     running = " (in progress)" if game.status is GameStatus.IN_PROGRESS else ""
     title = escape_markdown(game.title)
     link = announcement_link(game)
     return f"• [{title}]({link}){running}: <t:{start}:F> (<t:{start}:R>), {seats}"
 
 
-def my_game_line(mine: MyGame) -> str:
-    """A game line with how the user takes part."""
-    if mine.hosting:
+def my_game_line(item: GameSummary, viewer_discord_id: int) -> str:
+    """A game line with how the viewer takes part."""
+    place = None if item.my_rank is None else waitlist_position(item.my_rank, item.game.max_players)
+    if item.game.host.discord_id == viewer_discord_id:
         role = "hosting"
-    elif mine.confirmed:
+    elif place is None:
         role = "confirmed"
     else:
-        role = f"waitlist #{mine.waitlist_position}"
-    return f"{game_line(mine.game)} · **{role}**"
+        role = f"waitlist #{place}"
+    return f"{game_line(item)} · **{role}**"
 
 
 def bounded(header: str, lines: Sequence[str], empty: str) -> str:

@@ -6,35 +6,40 @@ from typing import Any, Literal
 
 import discord
 from discord import app_commands
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.bot import command_text as text
 from game_scheduler.bot.interactions import actor_from, reply
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
-from game_scheduler.services import guild_settings, listing
+from game_scheduler.services import queries, settings
 
 Interaction = discord.Interaction[Any]
 
 
 async def games_text(actor: Actor, guild_id: int, channel_id: int | None) -> str:
     """Upcoming games of the server, or of one channel."""
+    filters = queries.GameFilters(
+        guild_discord_id=guild_id, channel_discord_id=channel_id, statuses=queries.UPCOMING
+    )
     async with get_db_session() as session:
-        games = await listing.upcoming_games(session, actor, guild_id, channel_id)
+        page = await queries.list_games(session, actor, filters, limit=10)
         where = "this server" if channel_id is None else "this channel"
         return text.bounded(
             f"**Upcoming games in {where}**",
-            [text.game_line(game) for game in games],
+            [text.game_line(item) for item in page.items],
             f"No upcoming games in {where}.",
         )
 
 
 async def my_games_text(actor: Actor, guild_id: int) -> str:
     """The games the user hosts or joined in this server, with how they take part."""
+    filters = queries.GameFilters(guild_discord_id=guild_id, statuses=queries.UPCOMING, mine=True)
     async with get_db_session() as session:
-        mine = await listing.my_games(session, actor, guild_id)
+        page = await queries.list_games(session, actor, filters, limit=15)
         return text.bounded(
             "**Your upcoming games**",
-            [text.my_game_line(item) for item in mine],
+            [text.my_game_line(item, actor.discord_id) for item in page.items],
             "You're not hosting or signed up for any upcoming game here.",
         )
 
@@ -52,18 +57,30 @@ async def config_text(
     if reminders is not None:
         given["reminder_offsets"] = text.parse_offsets(reminders)
     if max_players is not None:
-        given["max_players"] = max_players or None
+        given["default_max_players"] = max_players or None
     if host_roles is not None:
         given["host_role_ids"] = text.parse_roles(host_roles)
     async with get_db_session() as session:
-        if not given:
-            settings = await guild_settings.read_settings(session, actor, guild_id, channel_id)
-            return text.settings_text(settings)
-        changes = guild_settings.SettingsChanges.model_validate(given)
-        settings = await guild_settings.change_settings(
-            session, actor, guild_id, channel_id, changes
-        )
-        return "Saved.\n" + text.settings_text(settings)
+        if given:
+            await _save_settings(session, actor, guild_id, channel_id, given)
+        shown = text.settings_text(await settings.read_scope(session, actor, guild_id, channel_id))
+        return "Saved.\n" + shown if given else shown
+
+
+async def _save_settings(
+    session: AsyncSession,
+    actor: Actor,
+    guild_id: int,
+    channel_id: int | None,
+    given: dict[str, object],
+) -> None:
+    """The same update the dashboard and API make, so inheriting games' reminders follow."""
+    if channel_id is None:
+        changes = settings.GuildSettingsChanges.model_validate(given)
+        await settings.update_guild_settings(session, actor, guild_id, changes)
+    else:
+        overrides = settings.ChannelSettingsChanges.model_validate(given)
+        await settings.update_channel_settings(session, actor, guild_id, channel_id, overrides)
 
 
 @app_commands.command(name="games", description="Upcoming games in this server")

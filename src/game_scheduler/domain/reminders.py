@@ -21,7 +21,6 @@ class ReminderStatus(enum.StrEnum):
 
 H = TypeVar("H", bound=Hashable)
 
-DEFAULT_OFFSETS: tuple[int, ...] = (60, 15)
 MAX_OFFSETS = 10
 MAX_OFFSET_MINUTES = 4 * 7 * 24 * 60
 
@@ -51,7 +50,7 @@ def effective_offsets(
     game: Sequence[int] | None,
     channel: Sequence[int] | None,
     guild: Sequence[int] | None,
-    default: Sequence[int] = DEFAULT_OFFSETS,
+    default: Sequence[int],
 ) -> list[int]:
     """The first level that sets offsets wins: game, then channel, then server, then default.
 

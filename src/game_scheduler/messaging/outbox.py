@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, insert, select, update
@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session
 from game_scheduler.messaging.events import Envelope
 from game_scheduler.messaging.sync_publisher import PublishError, get_sync_publisher
 from game_scheduler.models import OutboxEvent, utcnow
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -56,20 +59,40 @@ def stage(session: Session | AsyncSession, envelope: Envelope) -> None:
 
 
 def stage_many(session: Session, envelopes: Sequence[Envelope]) -> None:
-    """Add many events in one bulk insert (several times cheaper per row than ORM objects)."""
+    """Add many events at once: COPY on PostgreSQL, one executemany elsewhere.
+
+    Per row, ORM objects cost several times an executemany, which costs several times COPY;
+    the scheduler stages about a thousand reminder DMs per transaction.
+    """
     if not envelopes:
         return
-    session.execute(
-        insert(OutboxEvent),
-        [
-            {
-                "event_id": str(e.event_id),
-                "event_type": e.event_type.value,
-                "payload": e.model_dump(mode="json"),
-            }
-            for e in envelopes
-        ],
-    )
+    connection = session.connection()
+    created = utcnow()
+    if connection.dialect.name == "postgresql":
+        raw = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(
+                "COPY outbox (event_id, event_type, payload, created_at, attempts) FROM STDIN"
+            ) as copy,
+        ):
+            for e in envelopes:
+                copy.write_row(
+                    (str(e.event_id), e.event_type.value, e.model_dump_json(), created, 0)
+                )
+    else:
+        session.execute(
+            insert(OutboxEvent),
+            [
+                {
+                    "event_id": str(e.event_id),
+                    "event_type": e.event_type.value,
+                    "payload": e.model_dump(mode="json"),
+                    "created_at": created,
+                }
+                for e in envelopes
+            ],
+        )
     session.info.setdefault(_STAGED, []).extend(envelopes)
 
 

@@ -14,6 +14,8 @@ from game_scheduler.domain.permissions import Actor, can_manage_game
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Participant, User
 from game_scheduler.services.loading import load_game
 
+UPCOMING = frozenset({GameStatus.SCHEDULED, GameStatus.IN_PROGRESS})
+
 
 @dataclass(frozen=True)
 class GameFilters:
@@ -106,8 +108,12 @@ def _page_columns(
     """Per game: how many signed up, the viewer's position, and how many signed up before it."""
     everyone, mine, earlier = _EVERYONE, _MINE, _EARLIER
     players = select(func.count()).where(everyone.game_id == Game.id).scalar_subquery()
+    # Correlated by hand: nested in ``ahead`` it would otherwise scan every game.
     position = (
-        select(mine.position).where(mine.game_id == Game.id, mine.user_id == me).scalar_subquery()
+        select(mine.position)
+        .where(mine.game_id == Game.id, mine.user_id == me)
+        .correlate(Game)
+        .scalar_subquery()
     )
     ahead = (
         select(func.count())

@@ -8,15 +8,24 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from game_scheduler.config import get_settings
 from game_scheduler.domain.reminders import ReminderStatus, due_at, effective_offsets
-from game_scheduler.models import Game, Reminder
+from game_scheduler.models import Channel, Game, Guild, Reminder
+
+
+def inherited_offsets(channel: Channel | None, guild: Guild) -> list[int]:
+    """The offsets a game in ``channel`` gets when it sets none: channel, server, then default."""
+    channel_offsets = None if channel is None else channel.reminder_offsets
+    return effective_offsets(
+        None, channel_offsets, guild.reminder_offsets, get_settings().default_reminder_offsets
+    )
 
 
 def offsets_for(game: Game) -> list[int]:
     """The offsets in force for ``game`` (its channel and guild must be loaded)."""
-    return effective_offsets(
-        game.reminder_offsets, game.channel.reminder_offsets, game.guild.reminder_offsets
-    )
+    if game.reminder_offsets is not None:
+        return sorted(set(game.reminder_offsets), reverse=True)
+    return inherited_offsets(game.channel, game.guild)
 
 
 async def sync_reminders(

@@ -1,4 +1,4 @@
-"""Server and channel settings: game defaults, host and manager roles; Manage Server only."""
+"""Server and channel settings, and what is in force there; only Manage Server changes them."""
 
 from __future__ import annotations
 
@@ -9,35 +9,37 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from game_scheduler.config import get_settings
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.permissions import Actor, can_configure, can_see
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Role, utcnow
-from game_scheduler.services.reminders import offsets_for, sync_reminders
+from game_scheduler.services.reminders import inherited_offsets, offsets_for, sync_reminders
 
 MAX_ROLES = 100
 
 
-class GuildSettingsChanges(BaseModel):
-    """A partial update of a server's settings; only the fields given change."""
+class DefaultsChanges(BaseModel):
+    """What servers and channels both set for new games; only the fields given change."""
 
     model_config = ConfigDict(frozen=True)
 
     reminder_offsets: list[int] | None = None
     default_max_players: int | None = None
+
+
+class GuildSettingsChanges(DefaultsChanges):
+    """A partial update of a server's settings; ``None`` offsets or cap mean the defaults."""
+
     host_role_ids: list[int] | None = None
     manager_role_ids: list[int] | None = None
 
 
-class ChannelSettingsChanges(BaseModel):
+class ChannelSettingsChanges(DefaultsChanges):
     """A partial update of a channel's settings; ``None`` on an override means inherit."""
 
-    model_config = ConfigDict(frozen=True)
-
     enabled: bool | None = None
-    reminder_offsets: list[int] | None = None
-    default_max_players: int | None = None
     host_role_ids: list[int] | None = None
 
 
@@ -49,6 +51,39 @@ class GuildView:
     channels: list[Channel]
     roles: list[Role]
     can_configure: bool
+
+
+@dataclass(frozen=True)
+class ScopeSettings:
+    """What a server or channel sets itself (None: inherited) and what is in force there."""
+
+    scope: str
+    name: str
+    reminder_offsets: list[int] | None
+    max_players: int | None
+    host_role_ids: list[int] | None
+    effective_offsets: list[int]
+    effective_max_players: int
+    effective_host_role_ids: list[int]
+
+
+def describe_scope(guild: Guild, channel: Channel | None = None) -> ScopeSettings:
+    """The settings a new game in ``channel`` (or anywhere in ``guild``) would inherit."""
+    channel_max = None if channel is None else channel.default_max_players
+    channel_roles = None if channel is None else channel.host_role_ids
+    own: Guild | Channel = guild if channel is None else channel
+    caps = (channel_max, guild.default_max_players, get_settings().default_max_players)
+    roles = guild.host_role_ids if channel_roles is None else channel_roles
+    return ScopeSettings(
+        scope="server" if channel is None else "channel",
+        name=own.name,
+        reminder_offsets=own.reminder_offsets,
+        max_players=own.default_max_players,
+        host_role_ids=list(guild.host_role_ids) if channel is None else channel_roles,
+        effective_offsets=inherited_offsets(channel, guild),
+        effective_max_players=next(cap for cap in caps if cap is not None),
+        effective_host_role_ids=list(roles),
+    )
 
 
 def _role_ids(values: list[int], field: str) -> list[int]:
@@ -66,13 +101,22 @@ async def _load_guild(db: AsyncSession, actor: Actor, guild_discord_id: int) -> 
         )
     ).scalar_one_or_none()
     if guild is None or not can_see(actor, guild_discord_id):
-        raise NotFound(f"server {guild_discord_id} not found")
+        raise NotFound(f"server {guild_discord_id} is not known to the bot")
     return guild
 
 
-def _check_configure(actor: Actor, guild: Guild) -> None:
-    if not can_configure(actor, guild.discord_id):
-        raise NotAllowed("only members with Manage Server can change these settings")
+def find_channel(channels: list[Channel], channel_discord_id: int) -> Channel:
+    """One of a server's channels, by its Discord id."""
+    channel = next((c for c in channels if c.discord_id == channel_discord_id), None)
+    if channel is None:
+        raise NotFound(f"channel {channel_discord_id} is not known to the bot in this server")
+    return channel
+
+
+def check_configure(actor: Actor, guild_discord_id: int) -> None:
+    """Only members with Manage Server change a server's or channel's settings."""
+    if not can_configure(actor, guild_discord_id):
+        raise NotAllowed("only members with Manage Server can change game settings")
 
 
 async def get_guild(db: AsyncSession, actor: Actor, guild_discord_id: int) -> GuildView:
@@ -85,6 +129,16 @@ async def get_guild(db: AsyncSession, actor: Actor, guild_discord_id: int) -> Gu
     )
     channels = sorted(guild.channels, key=lambda c: (c.name, c.discord_id))
     return GuildView(guild, channels, roles, can_configure(actor, guild_discord_id))
+
+
+async def read_scope(
+    db: AsyncSession, actor: Actor, guild_discord_id: int, channel_discord_id: int | None
+) -> ScopeSettings:
+    """The settings of a server (no channel given) or of one of its channels, with what applies."""
+    guild = await _load_guild(db, actor, guild_discord_id)
+    if channel_discord_id is None:
+        return describe_scope(guild)
+    return describe_scope(guild, find_channel(guild.channels, channel_discord_id))
 
 
 async def _resync_reminders(db: AsyncSession, guild: Guild, channel: Channel | None) -> None:
@@ -103,27 +157,39 @@ async def _resync_reminders(db: AsyncSession, guild: Guild, channel: Channel | N
             await sync_reminders(db, game, offsets_for(game), now)
 
 
+def _set_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
+    given = changes.model_fields_set
+    if "reminder_offsets" in given:
+        offsets = changes.reminder_offsets
+        target.reminder_offsets = None if offsets is None else validate_offsets(offsets)
+    if "default_max_players" in given:
+        value = changes.default_max_players
+        target.default_max_players = None if value is None else rules.check_max_players(value)
+
+
+async def _save(
+    db: AsyncSession, guild: Guild, channel: Channel | None, changes: DefaultsChanges
+) -> None:
+    """Commit, after moving the reminders of games that inherit changed offsets."""
+    if "reminder_offsets" in changes.model_fields_set:
+        await db.flush()
+        await _resync_reminders(db, guild, channel)
+    await db.commit()
+
+
 async def update_guild_settings(
     db: AsyncSession, actor: Actor, guild_discord_id: int, changes: GuildSettingsChanges
 ) -> GuildView:
     """Change a server's defaults; games inheriting its reminder offsets follow."""
     guild = await _load_guild(db, actor, guild_discord_id)
-    _check_configure(actor, guild)
+    check_configure(actor, guild_discord_id)
+    _set_defaults(guild, changes)
     given = changes.model_fields_set
-    if "reminder_offsets" in given:
-        offsets = changes.reminder_offsets
-        guild.reminder_offsets = None if offsets is None else validate_offsets(offsets)
-    if "default_max_players" in given:
-        value = changes.default_max_players
-        guild.default_max_players = None if value is None else rules.check_max_players(value)
     if "host_role_ids" in given:
         guild.host_role_ids = _role_ids(changes.host_role_ids or [], "host_role_ids")
     if "manager_role_ids" in given:
         guild.manager_role_ids = _role_ids(changes.manager_role_ids or [], "manager_role_ids")
-    if "reminder_offsets" in given:
-        await db.flush()
-        await _resync_reminders(db, guild, None)
-    await db.commit()
+    await _save(db, guild, None, changes)
     return await get_guild(db, actor, guild_discord_id)
 
 
@@ -136,24 +202,14 @@ async def update_channel_settings(
 ) -> Channel:
     """Change a channel's overrides; ``None`` returns a setting to the server's."""
     guild = await _load_guild(db, actor, guild_discord_id)
-    channel = next((c for c in guild.channels if c.discord_id == channel_discord_id), None)
-    if channel is None:
-        raise NotFound(f"channel {channel_discord_id} not found in this server")
-    _check_configure(actor, guild)
+    channel = find_channel(guild.channels, channel_discord_id)
+    check_configure(actor, guild_discord_id)
+    _set_defaults(channel, changes)
     given = changes.model_fields_set
     if "enabled" in given and changes.enabled is not None:
         channel.enabled = changes.enabled
-    if "reminder_offsets" in given:
-        offsets = changes.reminder_offsets
-        channel.reminder_offsets = None if offsets is None else validate_offsets(offsets)
-    if "default_max_players" in given:
-        value = changes.default_max_players
-        channel.default_max_players = None if value is None else rules.check_max_players(value)
     if "host_role_ids" in given:
         roles = changes.host_role_ids
         channel.host_role_ids = None if roles is None else _role_ids(roles, "host_role_ids")
-    if "reminder_offsets" in given:
-        await db.flush()
-        await _resync_reminders(db, guild, channel)
-    await db.commit()
+    await _save(db, guild, channel, changes)
     return channel

@@ -6,12 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from game_scheduler.config import get_settings
 from game_scheduler.domain.permissions import Actor, can_host
-from game_scheduler.domain.reminders import effective_offsets
 from game_scheduler.models import Game, GameStatus
 from game_scheduler.services.games import GameChanges, GameDraft
-from game_scheduler.services.settings import GuildView
+from game_scheduler.services.settings import GuildView, describe_scope
 from game_scheduler.web.forms import (
     Errors,
     Values,
@@ -49,22 +47,22 @@ class ChannelChoice:
 def channel_choices(view: GuildView, actor: Actor) -> list[ChannelChoice]:
     """Enabled channels where the viewer holds a host role (or manages the server)."""
     guild = view.guild
-    fallback = get_settings().default_max_players
-    return [
-        ChannelChoice(
-            channel.discord_id,
-            channel.name or str(channel.discord_id),
-            effective_offsets(None, channel.reminder_offsets, guild.reminder_offsets),
-            next(
-                v
-                for v in (channel.default_max_players, guild.default_max_players, fallback)
-                if v is not None
-            ),
+    choices = []
+    for channel in view.channels:
+        if not channel.enabled or not can_host(
+            actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids
+        ):
+            continue
+        inherited = describe_scope(guild, channel)
+        choices.append(
+            ChannelChoice(
+                channel.discord_id,
+                channel.name or str(channel.discord_id),
+                inherited.effective_offsets,
+                inherited.effective_max_players,
+            )
         )
-        for channel in view.channels
-        if channel.enabled
-        and can_host(actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids)
-    ]
+    return choices
 
 
 def _same_minute(a: datetime, b: datetime) -> bool:

@@ -194,6 +194,20 @@ async def test_list_filters_paginates_and_counts_only_visible_games(app, host_cl
     assert joined["confirmed_count"] == 1
 
 
+async def test_list_shows_my_standing_per_game_when_i_joined_several(app, host_client):
+    full = await create_game(member(HOST_ID), max_players=1, minutes_ahead=60)
+    roomy = await create_game(member(HOST_ID), max_players=4, minutes_ahead=120)
+    assert (await host_client.post(f"/api/v1/games/{full.id}/join")).status_code == 200
+    async with client_for(app, await open_session(member(player_id()))) as player:
+        for game in (full, roomy):
+            assert (await player.post(f"/api/v1/games/{game.id}/join")).status_code == 200
+        listed = await player.get("/api/v1/games", params={"mine": True})
+
+    assert listed.status_code == 200, listed.text
+    standings = [(g["my_standing"], g["my_waitlist_position"]) for g in listed.json()["items"]]
+    assert standings == [("waitlisted", 1), ("confirmed", None)]
+
+
 async def test_bad_query_parameters_are_422(host_client):
     for params in (
         {"limit": 0},

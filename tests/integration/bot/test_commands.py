@@ -3,10 +3,17 @@
 from sqlalchemy import select
 
 from game_scheduler.database import get_db_session
-from game_scheduler.models import Channel, Guild
-from game_scheduler.services import signups
+from game_scheduler.models import Channel, Guild, Reminder, ReminderStatus
+from game_scheduler.services import games, signups
 from tests.integration.bot.conftest import HOST_ROLE_ID, OTHER_CHANNEL_ID
-from tests.support.factories import CHANNEL_ID, GUILD_ID, create_game, member, player_id
+from tests.support.factories import (
+    CHANNEL_ID,
+    GUILD_ID,
+    HOST_ID,
+    create_game,
+    member,
+    player_id,
+)
 
 
 async def _settings() -> tuple[Guild, Channel]:
@@ -16,6 +23,16 @@ async def _settings() -> tuple[Guild, Channel]:
     assert guild is not None
     assert channel is not None
     return guild, channel
+
+
+async def _pending(game_id: int) -> set[int]:
+    async with get_db_session() as session:
+        rows = await session.scalars(
+            select(Reminder.offset_minutes).where(
+                Reminder.game_id == game_id, Reminder.status == ReminderStatus.PENDING
+            )
+        )
+        return set(rows)
 
 
 async def test_games_lists_upcoming_games_of_the_server_or_the_channel(bot, fake_discord):
@@ -124,3 +141,39 @@ async def test_game_config_explains_bad_options_privately(bot, fake_discord):
     assert answer.text.startswith("Reminders must be minutes before the start")
     assert shown.text.startswith("**Game settings for #games**")
     assert "Reminders (minutes before): inherited → in force: 60, 15" in shown.text
+
+
+async def test_game_config_moves_reminders_of_games_that_inherit_offsets(bot, fake_discord):
+    admin = player_id()
+    fake_discord.state.add_member(GUILD_ID, admin, manage=True)
+    inheriting = await create_game(minutes_ahead=3 * 24 * 60)
+    own = await create_game(minutes_ahead=3 * 24 * 60, reminder_offsets=[5])
+    cancelled = await create_game(minutes_ahead=3 * 24 * 60)
+    async with get_db_session() as session:
+        await games.cancel_game(session, member(HOST_ID), cancelled.id)
+    assert await _pending(inheriting.id) == {60, 15}
+
+    async def config(**options: object) -> str:
+        answer = await fake_discord.command(admin, GUILD_ID, CHANNEL_ID, "game-config", **options)
+        return answer.text
+
+    assert (await config(scope="server", reminders="120, 30")).startswith("Saved.")
+    assert await _pending(inheriting.id) == {120, 30}
+    assert "in force: 1440" in await config(reminders="1440")
+    assert await _pending(inheriting.id) == {1440}
+    await config(reminders="default")
+    assert await _pending(inheriting.id) == {120, 30}
+    await config(reminders="none")
+    assert await _pending(inheriting.id) == set()
+    assert await _pending(own.id) == {5}
+    assert await _pending(cancelled.id) == set()
+
+
+async def test_my_games_marks_the_games_i_host(bot, fake_discord):
+    hosted = await create_game(title="Hosted", minutes_ahead=60)
+
+    answer = await fake_discord.command(HOST_ID, GUILD_ID, CHANNEL_ID, "my-games")
+
+    [_, line] = answer.text.splitlines()
+    assert hosted.title in line
+    assert line.endswith("**hosting**")

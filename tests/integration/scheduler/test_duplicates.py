@@ -12,6 +12,7 @@ from game_scheduler.database import get_sync_db_session
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.domain.status import GameStatus
 from game_scheduler.messaging.events import EventType
+from game_scheduler.messaging.outbox import commit_and_publish_sync
 from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import Game, Reminder, utcnow
 from game_scheduler.scheduler.services.game_status import (
@@ -116,8 +117,6 @@ def test_a_status_run_waiting_on_another_finds_nothing_left(pg_db_url, rabbitmq_
             first_staged.set()
             second_started.wait(10)
             time.sleep(0.5)  # the second run is now blocked on the game rows
-            from game_scheduler.messaging.outbox import commit_and_publish_sync
-
             commit_and_publish_sync(session, publisher)
 
     def second():

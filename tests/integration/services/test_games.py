@@ -61,6 +61,13 @@ async def test_offsets_inherit_from_server_when_channel_and_game_are_silent(db_u
     assert game.max_players == 4
 
 
+async def test_default_offsets_come_from_the_environment(db_url, configure):
+    configure(default_reminder_offsets="[1440, 5]")
+    await seed_channel()
+    game = await create_game(minutes_ahead=3000)
+    assert sorted(await _reminders(game.id)) == [5, 1440]
+
+
 async def test_reminder_already_overdue_at_creation_is_skipped(db_url):
     await seed_channel()
     game = await create_game(minutes_ahead=30)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from game_scheduler.api.deps import CurrentActor, DbSession
-from game_scheduler.api.errors import ERROR_RESPONSES
+from game_scheduler.api.deps import CurrentActor, DbSession, WritingActor
+from game_scheduler.api.errors import CSRF_RESPONSES
 from game_scheduler.api.routes.games import GameId
 from game_scheduler.api.schemas.accounts import CalendarFeedOut
 from game_scheduler.services import calendar
@@ -67,8 +67,8 @@ async def feed_calendar(db: DbSession, token: FeedToken) -> CalendarResponse:
     return _ics(await calendar.feed_ics(db, token), "games.ics")
 
 
-@router.post("/api/v1/me/calendar-token", responses=ERROR_RESPONSES)
-async def regenerate_feed(db: DbSession, actor: CurrentActor) -> CalendarFeedOut:
+@router.post("/api/v1/me/calendar-token", responses=CSRF_RESPONSES)
+async def regenerate_feed(db: DbSession, actor: WritingActor) -> CalendarFeedOut:
     """Make a new feed URL; the old one stops working at once."""
     token = await calendar.regenerate_calendar_token(db, actor)
     return CalendarFeedOut(calendar_feed_url=calendar.feed_url(token))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from game_scheduler.api.deps import CurrentActor, DbSession
+from game_scheduler.api.deps import CurrentActor, DbSession, WritingActor
 from game_scheduler.api.errors import ERROR_RESPONSES, WRITE_RESPONSES
 from game_scheduler.api.schemas.games import GameCreate, GameDetailOut, GamePageOut, GameUpdate
 from game_scheduler.api.schemas.types import MAX_ID, Snowflake, UtcDateTime
@@ -46,7 +46,7 @@ async def list_games(
 
 
 @router.post("", status_code=201, responses=WRITE_RESPONSES)
-async def create_game(db: DbSession, actor: CurrentActor, body: GameCreate) -> GameDetailOut:
+async def create_game(db: DbSession, actor: WritingActor, body: GameCreate) -> GameDetailOut:
     """Post a game in a channel (needs a host role there, or Manage Server)."""
     game = await games.create_game(db, actor, body.to_draft())
     return GameDetailOut.of_detail(await queries.get_game(db, actor, game.id))
@@ -60,7 +60,7 @@ async def get_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> GameD
 
 @router.patch("/{game_id}", responses=WRITE_RESPONSES)
 async def update_game(
-    db: DbSession, actor: CurrentActor, game_id: GameId, body: GameUpdate
+    db: DbSession, actor: WritingActor, game_id: GameId, body: GameUpdate
 ) -> GameDetailOut:
     """Edit or reschedule (host, bot manager or Manage Server); 409 if ``version`` is stale."""
     await games.update_game(db, actor, game_id, body.to_changes(), body.version)
@@ -68,7 +68,7 @@ async def update_game(
 
 
 @router.post("/{game_id}/cancel", responses=WRITE_RESPONSES)
-async def cancel_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> GameDetailOut:
+async def cancel_game(db: DbSession, actor: WritingActor, game_id: GameId) -> GameDetailOut:
     """Cancel the game; its players are told and its reminders stop."""
     await games.cancel_game(db, actor, game_id)
     return GameDetailOut.of_detail(await queries.get_game(db, actor, game_id))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from game_scheduler.api.deps import CurrentActor, CurrentPrincipal, DbSession
+from game_scheduler.api.deps import CurrentActor, CurrentPrincipal, DbSession, WritingActor
 from game_scheduler.api.errors import ERROR_RESPONSES, WRITE_RESPONSES
 from game_scheduler.api.schemas.guilds import (
     ChannelOut,
@@ -39,7 +39,7 @@ async def get_guild(db: DbSession, actor: CurrentActor, guild_id: GuildId) -> Gu
 
 @router.patch("/{guild_id}/settings", responses=WRITE_RESPONSES)
 async def update_guild_settings(
-    db: DbSession, actor: CurrentActor, guild_id: GuildId, body: GuildSettingsPatch
+    db: DbSession, actor: WritingActor, guild_id: GuildId, body: GuildSettingsPatch
 ) -> GuildOut:
     """Change a server's defaults and roles (Manage Server only)."""
     return GuildOut.of(await settings.update_guild_settings(db, actor, guild_id, body.to_changes()))
@@ -48,7 +48,7 @@ async def update_guild_settings(
 @router.patch("/{guild_id}/channels/{channel_id}/settings", responses=WRITE_RESPONSES)
 async def update_channel_settings(
     db: DbSession,
-    actor: CurrentActor,
+    actor: WritingActor,
     guild_id: GuildId,
     channel_id: ChannelId,
     body: ChannelSettingsPatch,

@@ -16,11 +16,12 @@ router = APIRouter(prefix="/api/v1", tags=["me"])
 
 @router.get("/me", responses=ERROR_RESPONSES)
 async def me(principal: CurrentPrincipal) -> MeOut:
-    """Who you are, your servers shared with the bot, and your calendar feed URL."""
+    """Who you are, your servers, your calendar feed URL, and the token your writes send."""
     user = principal.web_session.user
     return MeOut(
         id=user.discord_id,
         username=user.username,
         guilds=[GuildSummaryOut.of(a) for a in cached_access(principal.web_session)],
         calendar_feed_url=calendar.feed_url(user.calendar_token),
+        csrf_token=principal.web_session.csrf_token,
     )

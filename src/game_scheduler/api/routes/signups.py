@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from game_scheduler.api.deps import CurrentActor, DbSession
+from game_scheduler.api.deps import DbSession, WritingActor
 from game_scheduler.api.errors import WRITE_RESPONSES
 from game_scheduler.api.routes.games import GameId
 from game_scheduler.api.schemas.games import PlayerAdd, StandingOut
@@ -19,14 +19,14 @@ PlayerId = Annotated[Snowflake, Path(description="The player's Discord id")]
 
 
 @router.post("/join")
-async def join_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> StandingOut:
+async def join_game(db: DbSession, actor: WritingActor, game_id: GameId) -> StandingOut:
     """Take a seat if one is free, else a place at the end of the waitlist."""
     standing = await signups.join_game(db, actor, game_id)
     return StandingOut.of(standing, actor.discord_id, signed_up=True)
 
 
 @router.post("/leave")
-async def leave_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> StandingOut:
+async def leave_game(db: DbSession, actor: WritingActor, game_id: GameId) -> StandingOut:
     """Give up your signup; a freed seat goes to the first on the waitlist."""
     standing = await signups.leave_game(db, actor, game_id)
     return StandingOut.of(standing, actor.discord_id, signed_up=False)
@@ -34,7 +34,7 @@ async def leave_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> Sta
 
 @router.post("/players", status_code=201)
 async def add_player(
-    db: DbSession, actor: CurrentActor, game_id: GameId, body: PlayerAdd
+    db: DbSession, actor: WritingActor, game_id: GameId, body: PlayerAdd
 ) -> StandingOut:
     """The host signs someone up (seat or waitlist, as for anyone)."""
     standing = await signups.add_player(db, actor, game_id, body.user_id, body.username)
@@ -43,7 +43,7 @@ async def add_player(
 
 @router.delete("/players/{user_id}")
 async def remove_player(
-    db: DbSession, actor: CurrentActor, game_id: GameId, user_id: PlayerId
+    db: DbSession, actor: WritingActor, game_id: GameId, user_id: PlayerId
 ) -> StandingOut:
     """The host removes a player, who is told; the waitlist fills the seat."""
     standing = await signups.remove_player(db, actor, game_id, user_id)

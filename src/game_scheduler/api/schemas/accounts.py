@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from game_scheduler.api.schemas.guilds import GuildSummaryOut
 from game_scheduler.api.schemas.types import Snowflake
@@ -20,6 +20,9 @@ class MeOut(CalendarFeedOut):
     id: Snowflake
     username: str
     guilds: list[GuildSummaryOut]
+    csrf_token: str = Field(
+        description="Send it as the X-CSRF-Token header on every POST, PATCH, PUT and DELETE"
+    )
 
 
 class HealthOut(BaseModel):

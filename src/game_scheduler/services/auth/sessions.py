@@ -101,5 +101,5 @@ async def purge_expired_sessions(db: AsyncSession, now: datetime) -> None:
 
 
 def check_csrf(web_session: WebSession, token: str | None) -> bool:
-    """Whether a form post carries this session's CSRF token (for the dashboard)."""
+    """Whether a dashboard form or an API write carries this session's CSRF token."""
     return tokens.same_token(token, web_session.csrf_token)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from game_scheduler.config import get_settings
-from game_scheduler.domain.reminders import effective_offsets
 from game_scheduler.domain.status import FINAL
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
 from game_scheduler.services import games, queries, settings
 from game_scheduler.services.auth.principal import Principal
+from game_scheduler.services.reminders import inherited_offsets
 from game_scheduler.web.deps import DashboardRoute, DbSession, DiscordId, GameId, Posted, Viewer
 from game_scheduler.web.flash import redirect
 from game_scheduler.web.forms import FORM_ERROR, add_error
@@ -89,9 +89,7 @@ def _render_edit(
         "form": form,
         "editing": game,
         "action": f"/games/{game.id}/edit",
-        "inherited_offsets": effective_offsets(
-            None, game.channel.reminder_offsets, game.guild.reminder_offsets
-        ),
+        "inherited_offsets": inherited_offsets(game.channel, game.guild),
         "default_duration": get_settings().default_duration_minutes,
     }
     return render(request, "game_form.html", context, viewer=principal, status=status)

@@ -6,7 +6,6 @@ import re
 
 from fastapi import APIRouter, Request, Response
 
-from game_scheduler.models import GameStatus
 from game_scheduler.services import queries, settings
 from game_scheduler.services.auth.membership import cached_access
 from game_scheduler.web.deps import DashboardRoute, DbSession, DiscordId, Viewer
@@ -16,7 +15,6 @@ from game_scheduler.web.rendering import render
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
 PAGE_SIZE = 20
-UPCOMING = frozenset({GameStatus.SCHEDULED, GameStatus.IN_PROGRESS})
 
 
 @router.get("/servers")
@@ -48,7 +46,7 @@ async def server_games(
     filters = queries.GameFilters(
         guild_discord_id=guild_id,
         channel_discord_id=channel_id,
-        statuses=UPCOMING,
+        statuses=queries.UPCOMING,
         mine=bool(mine),
     )
     page = await queries.list_games(db, principal.actor, filters, PAGE_SIZE, start)

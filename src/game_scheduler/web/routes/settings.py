@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from game_scheduler.config import get_settings
-from game_scheduler.errors import NotAllowed, NotFound, ValidationError
+from game_scheduler.errors import ValidationError
 from game_scheduler.models import Channel
 from game_scheduler.services import settings
 from game_scheduler.services.auth.principal import Principal
@@ -27,8 +27,7 @@ router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
 async def _configurable(db: DbSession, principal: Principal, guild_id: int) -> settings.GuildView:
     view = await settings.get_guild(db, principal.actor, guild_id)
-    if not view.can_configure:
-        raise NotAllowed("only members with Manage Server can change these settings")
+    settings.check_configure(principal.actor, guild_id)
     return view
 
 
@@ -74,13 +73,6 @@ async def save_guild_settings(
     return _render_guild(request, post.principal, view, form, 422)
 
 
-def _channel(view: settings.GuildView, channel_id: int) -> Channel:
-    channel = next((c for c in view.channels if c.discord_id == channel_id), None)
-    if channel is None:
-        raise NotFound(f"channel {channel_id} not found in this server")
-    return channel
-
-
 def _render_channel(
     request: Request,
     principal: Principal,
@@ -105,7 +97,7 @@ async def channel_settings(
 ) -> Response:
     """A channel's overrides of the server's settings."""
     view = await _configurable(db, principal, guild_id)
-    channel = _channel(view, channel_id)
+    channel = settings.find_channel(view.channels, channel_id)
     return _render_channel(request, principal, view, channel, channel_form(channel), 200)
 
 
@@ -115,7 +107,7 @@ async def save_channel_settings(
 ) -> Response:
     """Save a channel's overrides."""
     view = await _configurable(db, post.principal, guild_id)
-    channel = _channel(view, channel_id)
+    channel = settings.find_channel(view.channels, channel_id)
     form, changes = posted_channel(post)
     if changes is not None:
         try:
