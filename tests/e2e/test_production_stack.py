@@ -22,11 +22,9 @@ from game_scheduler import database
 from game_scheduler.config import Settings
 from game_scheduler.database import get_db_session
 from game_scheduler.models import Game, GameStatus, Reminder, ReminderStatus, utcnow
-from game_scheduler.services.auth import sessions
-from game_scheduler.services.auth.cookies import COOKIE_NAME
 from tests.fakes.discord import FakeDiscord
 from tests.support import services
-from tests.support.api import open_session
+from tests.support.api import open_session, signed_in_headers
 from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, member, player_id
 from tests.support.production_stack import ProductionStack, free_port, process_env
 
@@ -118,15 +116,6 @@ async def stack(
         await database.dispose_engines()
 
 
-async def signed_in_headers() -> dict[str, str]:
-    """The host's session cookie and its CSRF token (sign-in itself is tested elsewhere)."""
-    cookie = await open_session(member(HOST_ID))
-    async with get_db_session() as db:
-        web_session = await sessions.load_session(db, cookie, utcnow())
-    assert web_session is not None
-    return {"Cookie": f"{COOKIE_NAME}={cookie}", "X-CSRF-Token": web_session.csrf_token}
-
-
 async def stored(game_id: int) -> tuple[Game, Reminder]:
     async with get_db_session() as db:
         game = await db.get(Game, game_id)
@@ -164,7 +153,7 @@ async def play_game_night(stack: Stack, fake: FakeDiscord) -> None:
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=10) as api:
         created = await api.post(
             "/api/v1/games",
-            headers=await signed_in_headers(),
+            headers=signed_in_headers(await open_session(member(HOST_ID))),
             json={
                 "channel_id": str(CHANNEL_ID),
                 "title": "Catan night",
