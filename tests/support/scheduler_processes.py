@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,13 +34,21 @@ def _wait_for_line(log: Path, text: str, process: subprocess.Popen[bytes], timeo
 
 @contextmanager
 def scheduler_process(
-    command: str, log: Path, *args: str, ready: str, timeout: float = 30.0
+    command: str,
+    log: Path,
+    *args: str,
+    ready: str,
+    timeout: float = 30.0,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``game-scheduler COMMAND ARGS``; stop it (TERM, then KILL) when the block ends."""
+    """Run ``game-scheduler COMMAND ARGS``; stop it (TERM, then KILL) when the block ends.
+
+    ``env`` replaces the environment built from this process's settings.
+    """
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "game_scheduler.cli", command, *args],
-            env=_env(),
+            env=dict(env) if env is not None else _env(),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

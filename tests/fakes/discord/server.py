@@ -11,7 +11,7 @@ from aiohttp import web
 
 from tests.fakes.discord.gateway import GatewaySession, gateway_handler
 from tests.fakes.discord.rest import EPHEMERAL, STATE, record_requests, routes
-from tests.fakes.discord.state import APP_ID, FakeDiscordState
+from tests.fakes.discord.state import APP_ID, FakeDiscordState, RecordedRequest
 
 OPTION_TYPES = {str: 3, int: 4, bool: 5}
 
@@ -108,6 +108,19 @@ class FakeDiscord:
                 raise AssertionError(f"fake Discord: condition not met within {within} s")
             await asyncio.sleep(0.02)
         return value
+
+    async def wait_for_request(
+        self,
+        method: str,
+        path: str,
+        match: Callable[[RecordedRequest], bool] = lambda _: True,
+        within: float = 5.0,
+    ) -> RecordedRequest:
+        """The first request with this method and path (``*``: one segment) ``match`` accepts."""
+        found: RecordedRequest = await self.wait_for(
+            lambda: next((r for r in self.state.calls(method, path) if match(r)), None), within
+        )
+        return found
 
     async def dispatch(self, event: str, data: Any) -> None:
         """Send a gateway event to every connected bot."""

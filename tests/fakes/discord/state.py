@@ -7,6 +7,7 @@ Payloads follow Discord's API v10 closely enough for discord.py to parse them.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,12 +26,13 @@ def now_iso() -> str:
 
 @dataclass
 class RecordedRequest:
-    """One REST call the bot made: method, path below /api/v10, query and JSON body."""
+    """One REST call the bot made: method, path below /api/v10, query, JSON body, arrival."""
 
     method: str
     path: str
     query: dict[str, str]
     body: Any
+    received_at: float = field(default_factory=time.time)  # wall clock, to compare with due times
 
 
 def path_matches(pattern: str, path: str) -> bool:
