@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +11,9 @@ from alembic.config import Config
 from game_scheduler.database import sync_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# Alembic announces each of its plugins at INFO; the revisions it runs are what operators need.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def alembic_config(database_url: str | None = None) -> Config:
