@@ -38,9 +38,14 @@ async def load_game(
     return game
 
 
-def check_can_manage(actor: Actor, game: Game) -> None:
-    """Raise NotAllowed unless the actor hosts the game or manages games in its server."""
-    if not can_manage_game(
+def may_manage(actor: Actor, game: Game) -> bool:
+    """Whether the actor hosts the game or manages games in its server (game fully loaded)."""
+    return can_manage_game(
         actor, game.guild.discord_id, game.host.discord_id, game.guild.manager_role_ids
-    ):
+    )
+
+
+def check_can_manage(actor: Actor, game: Game) -> None:
+    """Raise NotAllowed unless :func:`may_manage`."""
+    if not may_manage(actor, game):
         raise NotAllowed("only the host or a bot manager can change this game")

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
 from game_scheduler.domain import waitlist
-from game_scheduler.domain.permissions import Actor, can_manage_game
+from game_scheduler.domain.permissions import Actor
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Participant, User
-from game_scheduler.services.loading import load_game
+from game_scheduler.services.loading import load_game, may_manage
 
 UPCOMING = frozenset({GameStatus.SCHEDULED, GameStatus.IN_PROGRESS})
 
@@ -165,7 +165,5 @@ async def get_game(db: AsyncSession, actor: Actor, game_id: int) -> GameDetail:
         lineup.confirmed,
         lineup.waitlist,
         my_rank,
-        can_manage_game(
-            actor, game.guild.discord_id, game.host.discord_id, game.guild.manager_role_ids
-        ),
+        may_manage(actor, game),
     )
