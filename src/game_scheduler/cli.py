@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
 from game_scheduler.config import get_settings
+from game_scheduler.observability.logs import configure_logging
 
 # Each subcommand's implementation lives with its process; importing lazily keeps `--help` fast
 # and lets a process start without the other processes' dependencies loaded.
@@ -18,6 +18,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bot": ("game_scheduler.bot.main", "run the Discord bot and its event consumer"),
     "worker": ("game_scheduler.scheduler.cli", "run a Celery worker for the scheduler tasks"),
     "beat": ("game_scheduler.scheduler.cli", "run Celery beat (exactly one per deployment)"),
+    "status": (
+        "game_scheduler.monitoring.status",
+        "show heartbeats, backlog, dead letters; exit 1 if unwell",
+    ),
 }
 
 
@@ -71,10 +75,7 @@ def _delegate(module: str, name: str) -> Callable[[argparse.Namespace], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    logging.basicConfig(
-        level=get_settings().log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(get_settings())
     parser = build_parser()
     # Subcommands other than migrate take no arguments here: everything after the name is theirs.
     args, rest = parser.parse_known_args(argv)

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     relay_outbox_interval: float = 5.0
 
     log_level: str = "INFO"
+    log_format: str = "text"
+    bot_metrics_port: int | None = None
+    worker_metrics_port: int | None = None
+    metrics_host: str = "0.0.0.0"  # noqa: S104 (scraped from another host; firewall it)
+    heartbeat_interval: float = 15.0
 
 
 @lru_cache(maxsize=1)

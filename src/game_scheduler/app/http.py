@@ -8,7 +8,10 @@ import uvicorn
 from fastapi import FastAPI
 
 from game_scheduler.api.app import create_app
+from game_scheduler.config import get_settings
 from game_scheduler.messaging.outbox import AsyncEventPublisher
+from game_scheduler.monitoring.heartbeat import start_heartbeat
+from game_scheduler.observability.logs import configure_logging
 from game_scheduler.web.app import ConsoleFeed, install_dashboard
 
 
@@ -28,6 +31,8 @@ def production_app() -> FastAPI:
     """The app each uvicorn worker builds: with the RabbitMQ publisher, connected at startup."""
     from game_scheduler.messaging.publisher import AsyncPublisher
 
+    configure_logging(get_settings())  # a uvicorn worker process starts here, not in the CLI
+    start_heartbeat("api")
     return create_http_app(event_publisher=AsyncPublisher())
 
 
@@ -58,5 +63,6 @@ def main(command: str, argv: list[str]) -> int:
         workers=args.workers,
         proxy_headers=True,
         log_level="info",
+        log_config=None,  # uvicorn's loggers go to the root: LOG_FORMAT and redaction apply
     )
     return 0
