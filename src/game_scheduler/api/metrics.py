@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from game_scheduler.monitoring.collectors import scrape_collectors
+from game_scheduler.monitoring.heartbeat import start_heartbeat, stop_heartbeat
 from game_scheduler.observability import metrics
 
 UNMATCHED = "unmatched"
@@ -45,6 +49,22 @@ class RequestMetrics:
             metrics.http_request_seconds.labels(
                 scope["method"], route_template(scope), str(status)
             ).observe(time.perf_counter() - started)
+
+
+def beat_while_serving(app: FastAPI, kind: str = "api") -> None:
+    """Record a heartbeat row for as long as the app's lifespan runs (one per worker process)."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(scope_app: Any) -> AsyncIterator[Any]:
+        start_heartbeat(kind)
+        try:
+            async with inner(scope_app) as state:
+                yield state
+        finally:
+            stop_heartbeat(kind)
+
+    app.router.lifespan_context = lifespan
 
 
 def install_metrics(app: FastAPI) -> None:

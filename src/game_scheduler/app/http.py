@@ -8,9 +8,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from game_scheduler.api.app import create_app
+from game_scheduler.api.metrics import beat_while_serving
 from game_scheduler.config import get_settings
 from game_scheduler.messaging.outbox import AsyncEventPublisher
-from game_scheduler.monitoring.heartbeat import start_heartbeat
 from game_scheduler.observability.logs import configure_logging
 from game_scheduler.web.app import ConsoleFeed, install_dashboard
 
@@ -32,8 +32,9 @@ def production_app() -> FastAPI:
     from game_scheduler.messaging.publisher import AsyncPublisher
 
     configure_logging(get_settings())  # a uvicorn worker process starts here, not in the CLI
-    start_heartbeat("api")
-    return create_http_app(event_publisher=AsyncPublisher())
+    app = create_http_app(event_publisher=AsyncPublisher())
+    beat_while_serving(app)
+    return app
 
 
 def build_parser(command: str) -> argparse.ArgumentParser:

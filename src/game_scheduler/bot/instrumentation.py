@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from types import SimpleNamespace
 
@@ -227,21 +227,27 @@ class BotStateCollector(Collector):
                 yield GaugeMetricFamily(metric, help_text, value=1.0 if checks[name] else 0.0)
 
 
-def start_monitoring(runner: object, settings: Settings) -> Callable[[], None]:
-    """Heartbeat always; metrics and health when ``BOT_METRICS_PORT`` is set. Returns a stopper."""
-    start_heartbeat("bot")
-    server = None
-    if settings.bot_metrics_port is not None:
-        server = MetricsServer(
-            settings.metrics_host,
-            settings.bot_metrics_port,
-            health=lambda: bot_health(runner),
-            collectors=[BotStateCollector(runner)],
-        ).start()
+class BotMonitoring:
+    """The bot's heartbeat and, when ``BOT_METRICS_PORT`` is set, its metrics/health endpoint."""
 
-    def stop() -> None:
+    def __init__(self, runner: object, settings: Settings) -> None:
+        start_heartbeat("bot")
+        self.server: MetricsServer | None = None
+        if settings.bot_metrics_port is not None:
+            self.server = MetricsServer(
+                settings.metrics_host,
+                settings.bot_metrics_port,
+                health=lambda: bot_health(runner),
+                collectors=[BotStateCollector(runner)],
+            ).start()
+
+    def stop(self) -> None:
+        """Stop the heartbeat and the endpoint."""
         stop_heartbeat("bot")
-        if server is not None:
-            server.stop()
+        if self.server is not None:
+            self.server.stop()
 
-    return stop
+
+def start_monitoring(runner: object, settings: Settings) -> BotMonitoring:
+    """Heartbeat always; metrics and health when ``BOT_METRICS_PORT`` is set."""
+    return BotMonitoring(runner, settings)

@@ -33,7 +33,7 @@ async def serve(runner: Runner, settings: Settings, stop: asyncio.Event) -> None
     """Run until ``stop`` is set or the runner ends; button clicks publish their events at once."""
     publisher = AsyncPublisher(settings.rabbitmq_url)
     set_async_publisher(publisher)
-    stop_monitoring = start_monitoring(runner, settings)
+    monitoring = start_monitoring(runner, settings)
     try:
         await runner.start()
         running = asyncio.ensure_future(runner.run_until_closed())
@@ -43,7 +43,7 @@ async def serve(runner: Runner, settings: Settings, stop: asyncio.Event) -> None
         if running.done():
             running.result()
     finally:
-        stop_monitoring()
+        monitoring.stop()
         await runner.close()
         set_async_publisher(None)
         await publisher.close()
