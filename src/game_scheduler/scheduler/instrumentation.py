@@ -1,10 +1,10 @@
 """The worker's metrics, log context, heartbeat and health, hooked in through Celery's signals.
 
-Listed in the app's ``include``, so every worker (and the test harness's) connects these
-receivers before it sets up logging. Task timings and reminder outcomes are recorded in the
-process that ran the task (a prefork child writes to ``PROMETHEUS_MULTIPROC_DIR``); the
-``/metrics`` and ``/healthz`` endpoint runs in the worker's main process on
-``WORKER_METRICS_PORT``.
+Listed in the app's ``include``, so every worker (the test harness's too) connects these
+receivers and adds its bootstep before it sets up logging and builds its blueprint. Task
+timings and reminder outcomes are recorded in the process that ran the task (a prefork child
+writes to ``PROMETHEUS_MULTIPROC_DIR``); ``/metrics`` and ``/healthz`` are served by the
+worker's main process on ``WORKER_METRICS_PORT``.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ import time
 from contextvars import Token
 from typing import Any
 
-from celery import Task
+from celery import Task, bootsteps
 from celery.signals import (
     beat_init,
     setup_logging,
     task_postrun,
     task_prerun,
-    worker_init,
     worker_process_shutdown,
-    worker_shutdown,
 )
 
 from game_scheduler.config import get_settings
@@ -33,7 +31,7 @@ from game_scheduler.monitoring.probes import broker_reachable, database_reachabl
 from game_scheduler.observability import metrics
 from game_scheduler.observability.logs import bind_context, configure_logging, reset_context
 from game_scheduler.observability.server import MetricsServer
-from game_scheduler.scheduler.celery_app import RELAY_OUTBOX, SEND_NOTIFICATION
+from game_scheduler.scheduler.celery_app import RELAY_OUTBOX, SEND_NOTIFICATION, app
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +45,11 @@ def worker_health() -> dict[str, bool]:
         "database": database_reachable(),
         "broker": broker_reachable(get_settings().rabbitmq_url),
     }
+
+
+def metrics_port() -> int | None:
+    """The port this worker serves /metrics and /healthz on, if it does."""
+    return _server[0].port if _server else None
 
 
 @setup_logging.connect
@@ -86,26 +89,37 @@ def _task_finished(
         reset_context(tokens)
 
 
-@worker_init.connect
-def _worker_started(**_: Any) -> None:
-    settings = get_settings()
-    start_heartbeat("worker")
-    if settings.worker_metrics_port is not None and not _server:
-        _server.append(
-            MetricsServer(
-                settings.metrics_host,
-                settings.worker_metrics_port,
-                health=worker_health,
-                collectors=scrape_collectors(),
-            ).start()
-        )
+class WorkerMonitoring:
+    """The heartbeat and, with ``WORKER_METRICS_PORT``, the metrics/health endpoint."""
+
+    def start(self) -> None:
+        settings = get_settings()
+        start_heartbeat("worker")
+        if settings.worker_metrics_port is not None and not _server:
+            _server.append(
+                MetricsServer(
+                    settings.metrics_host,
+                    settings.worker_metrics_port,
+                    health=worker_health,
+                    collectors=scrape_collectors(),
+                ).start()
+            )
+
+    def stop(self) -> None:
+        stop_heartbeat("worker")
+        while _server:
+            _server.pop().stop()
 
 
-@worker_shutdown.connect
-def _worker_stopped(**_: Any) -> None:
-    stop_heartbeat("worker")
-    while _server:
-        _server.pop().stop()
+class MonitoringStep(bootsteps.StartStopStep):
+    """A worker bootstep: started with the worker, stopped on warm and cold shutdown alike."""
+
+    def create(self, parent: Any) -> WorkerMonitoring:  # type: ignore[override]
+        """Celery keeps what this returns as ``obj`` and starts and stops it."""
+        return WorkerMonitoring()
+
+
+app.steps["worker"].add(MonitoringStep)
 
 
 @worker_process_shutdown.connect
