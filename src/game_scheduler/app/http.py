@@ -12,6 +12,7 @@ from game_scheduler.api.metrics import beat_while_serving
 from game_scheduler.config import get_settings
 from game_scheduler.messaging.outbox import AsyncEventPublisher
 from game_scheduler.observability.logs import configure_logging
+from game_scheduler.observability.multiprocess import ensure_multiprocess_dir
 from game_scheduler.web.app import ConsoleFeed, install_dashboard
 
 
@@ -56,6 +57,8 @@ def main(command: str, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.workers > 1:
+        ensure_multiprocess_dir("api")  # each spawned worker's metrics, served by any of them
     uvicorn.run(
         "game_scheduler.app.http:production_app",
         factory=True,
