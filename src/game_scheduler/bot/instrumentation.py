@@ -75,12 +75,12 @@ def instrument_handler(event_type: EventType, handler: Handler) -> Handler:
                 await handler(envelope)
                 outcome = "ok"
             finally:
-                metrics.bot_event_handling_seconds.labels(label).observe(
-                    time.perf_counter() - started
-                )
+                elapsed = time.perf_counter() - started
+                metrics.bot_event_handling_seconds.labels(label).observe(elapsed)
                 metrics.bot_events_handled_total.labels(label, outcome).inc()
                 if due is not None:
                     _dm_due.reset(due)
+            log.info("handled %s in %.3f s", label, elapsed)
 
     return handle
 
