@@ -37,14 +37,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Discord bot tokens: base64 user id, timestamp, HMAC.
     (re.compile(r"[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,}"), REDACTED),
     (re.compile(r"(?i)\b(Bot|Bearer)\s+[A-Za-z\d._~+/=-]{16,}"), r"\1 " + REDACTED),
-    # Query parameters and form fields: OAuth codes, state, passwords, tokens, secrets.
+    # Credentials in query strings and form fields, wherever they appear.
     (
         re.compile(
-            r"(?i)\b((?:access_|refresh_|feed_|calendar_)?token|code|state|secret|"
-            r"client_secret|password)=([^&\s\"']+)"
+            r"(?i)\b((?:access_|refresh_|feed_|calendar_)?token|client_secret|secret|password)"
+            r"=([^&\s\"']+)"
         ),
         r"\1=" + REDACTED,
     ),
+    # OAuth's code and state, only as query parameters (``exit code=1`` stays readable).
+    (re.compile(r"(?i)([?&](?:code|state)=)[^&\s\"']+"), r"\1" + REDACTED),
     # The private calendar feed: /calendar/<token>.ics
     (re.compile(r"/calendar/[A-Za-z\d_-]{8,}\.ics"), "/calendar/" + REDACTED + ".ics"),
     # Passwords in URLs: scheme://user:password@host

@@ -112,3 +112,11 @@ def test_redaction_keeps_ordinary_text():
     assert RedactSecrets([]).redact("game 12 starts at 2026-12-01T18:00Z") == (
         "game 12 starts at 2026-12-01T18:00Z"
     )
+
+
+def test_words_like_code_and_state_stay_readable_outside_a_query():
+    redact = RedactSecrets([]).redact
+    assert redact("gateway closed with code=1000, state=resuming") == (
+        "gateway closed with code=1000, state=resuming"
+    )
+    assert redact("GET /cb?state=abc&code=xyz") == f"GET /cb?state={REDACTED}&code={REDACTED}"
