@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,7 +37,7 @@ class Settings(BaseSettings):
     relay_outbox_interval: float = 5.0
 
     log_level: str = "INFO"
-    log_format: str = "text"
+    log_format: Literal["text", "json"] = "text"
     bot_metrics_port: int | None = None
     worker_metrics_port: int | None = None
     metrics_host: str = "0.0.0.0"  # noqa: S104 (scraped from another host; firewall it)
