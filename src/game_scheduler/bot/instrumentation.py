@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
+from datetime import datetime
 from types import SimpleNamespace
 
 import aiohttp
@@ -146,6 +147,15 @@ class MeteredPort:
             raise
         _observe_delivered("fallback_sent")
         return message_id
+
+
+    async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
+        """Passed through (the port may not have it yet: older ports never re-check a DM)."""
+        recent = getattr(self.inner, "recent_dm_texts", None)
+        if recent is None:
+            return []
+        texts: list[str] = await recent(user_id, since)
+        return texts
 
 
 def route_template(method: str, path: str) -> str:
