@@ -16,7 +16,7 @@ from game_scheduler.messaging.events import DmKind, EventType, SendDm, make_even
 from game_scheduler.messaging.handling import handle_once
 from game_scheduler.models import ProcessHeartbeat
 from game_scheduler.observability.logs import make_handler
-from tests.support.factories import CHANNEL_ID, GUILD_ID, create_game, player_id
+from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, create_game
 from tests.support.metrics import scrape, value
 
 DM_ROUTE = "POST /channels/{id}/messages"
@@ -56,7 +56,7 @@ async def test_a_reminder_dm_raises_the_lateness_count_by_its_measured_lateness(
     bot, fake_discord, monitored
 ):
     game = await create_game(minutes_ahead=60)  # its 60-minute reminder is due now
-    event = _reminder(game, player_id())
+    event = _reminder(game, HOST_ID)  # a DM is checked at the effect: send to one who gets it
     due = int(game.scheduled_at.timestamp()) - 3600
     before = await _scrape(monitored)
 
@@ -96,7 +96,7 @@ async def test_a_429_from_discord_is_counted_and_the_event_fails(bot, fake_disco
     before = await _scrape(monitored)
 
     with pytest.raises(Exception):  # noqa: B017, PT011 (discord.py's HTTPException)
-        await handle_once(_reminder(game, player_id()), instrument_handlers(bot.handlers.mapping()))
+        await handle_once(_reminder(game, HOST_ID), instrument_handlers(bot.handlers.mapping()))
 
     after = await _scrape(monitored)
     assert (
@@ -117,7 +117,7 @@ async def test_closed_dms_are_counted_and_json_logs_carry_the_event_id(
     bot, fake_discord, monitored, configure
 ):
     game = await create_game()
-    recipient = player_id()
+    recipient = HOST_ID
     fake_discord.state.closed_dms.add(recipient)
     event = _reminder(game, recipient)
     stream = io.StringIO()
