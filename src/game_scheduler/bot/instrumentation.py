@@ -148,7 +148,6 @@ class MeteredPort:
         _observe_delivered("fallback_sent")
         return message_id
 
-
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
         """Passed through (the port may not have it yet: older ports never re-check a DM)."""
         recent = getattr(self.inner, "recent_dm_texts", None)

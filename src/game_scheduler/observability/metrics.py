@@ -29,7 +29,8 @@ DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 
 reminder_lateness_seconds = Histogram(
     "reminder_lateness_seconds",
-    "DM handed to Discord minus when it was due (reminders: starts_at - offset), by DM kind",
+    "DM handed to Discord minus when it was due (reminders: the start's whole second minus the "
+    "offset; other DMs: when their event happened), by DM kind",
     ["kind"],
     buckets=LATENESS_BUCKETS,
 )
