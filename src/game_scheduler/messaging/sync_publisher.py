@@ -33,8 +33,19 @@ log = logging.getLogger(__name__)
 BLOCKED_TIMEOUT_SECONDS = 60.0
 
 
+# AMQP reply code with which RabbitMQ refuses content it will never take (e.g. too large).
+PRECONDITION_FAILED = 406
+
+
 class PublishError(Exception):
-    """The broker did not take the messages: it is down, refused them, or could not route them."""
+    """The broker did not take the messages: it is down, refused them, or could not route them.
+
+    ``permanent``: the broker refused the content itself; publishing it again cannot succeed.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 def describe_broker(params: pika.URLParameters) -> str:
@@ -57,6 +68,14 @@ def explain(error: BaseException, where: str) -> str:
     if isinstance(error, pika.exceptions.AMQPConnectionError | OSError):
         return f"cannot reach RabbitMQ at {where}: {error!r}"
     return f"publishing to RabbitMQ at {where} failed: {error!r}"
+
+
+def is_refusal(error: BaseException) -> bool:
+    """Whether the broker refused the messages themselves rather than being unreachable."""
+    return (
+        isinstance(error, pika.exceptions.ChannelClosedByBroker)
+        and error.reply_code == PRECONDITION_FAILED
+    )
 
 
 class SyncPublisher:
@@ -92,7 +111,9 @@ class SyncPublisher:
                     self._publish_batch(envelopes)
                 except (pika.exceptions.AMQPError, OSError) as second:
                     self._discard()
-                    raise PublishError(explain(second, self._where)) from second
+                    raise PublishError(
+                        explain(second, self._where), permanent=is_refusal(second)
+                    ) from second
             if self._returned:
                 unroutable, self._returned = self._returned, []
                 raise PublishError(
