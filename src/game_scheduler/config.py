@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     notification_lookahead: float = 120.0
     update_status_interval: float = 15.0
     relay_outbox_interval: float = 5.0
+    retention_days: float = 30.0
+    retention_interval: float = 3600.0
 
     log_level: str = "INFO"
 

@@ -14,6 +14,7 @@ from game_scheduler.models import utcnow
 from game_scheduler.scheduler.services.due_reminders import find_due_reminders, group_by_due_time
 from game_scheduler.scheduler.services.game_status import advance_game_statuses
 from game_scheduler.scheduler.services.notification_service import NotificationService
+from game_scheduler.scheduler.services.retention import purge_old_rows
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class EmbeddedScheduler:
         self._intervals = {
             self.advance_statuses: settings.update_status_interval,
             self.relay: settings.relay_outbox_interval,
+            self.purge: settings.retention_interval,
         }
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedded-scheduler", daemon=True)
@@ -66,6 +68,11 @@ class EmbeddedScheduler:
         """Publish outbox events the fast path missed."""
         with get_sync_db_session() as session:
             relay_outbox(session, self._publisher)
+
+    def purge(self) -> None:
+        """Delete published events and delivery records older than RETENTION_DAYS."""
+        with get_sync_db_session() as session:
+            purge_old_rows(session, utcnow(), get_settings().retention_days)
 
     def _run(self) -> None:
         last_run = dict.fromkeys(self._intervals, 0.0)

@@ -19,12 +19,14 @@ CHECK_NOTIFICATIONS = "scheduler.check_upcoming_notifications"
 SEND_NOTIFICATION = "scheduler.send_game_notification"
 UPDATE_GAME_STATUSES = "scheduler.update_game_statuses"
 RELAY_OUTBOX = "scheduler.relay_outbox"
+PURGE_OLD_ROWS = "scheduler.purge_old_rows"
 
 TASK_MODULES = [
     "game_scheduler.scheduler.tasks.check_notifications",
     "game_scheduler.scheduler.tasks.send_notification",
     "game_scheduler.scheduler.tasks.update_game_status",
     "game_scheduler.scheduler.tasks.relay_outbox",
+    "game_scheduler.scheduler.tasks.purge_old_rows",
 ]
 
 
@@ -34,6 +36,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         CHECK_NOTIFICATIONS: settings.check_notifications_interval,
         UPDATE_GAME_STATUSES: settings.update_status_interval,
         RELAY_OUTBOX: settings.relay_outbox_interval,
+        PURGE_OLD_ROWS: settings.retention_interval,
     }
     return {
         name: {
