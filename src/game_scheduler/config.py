@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     default_max_players: int = 10
     default_duration_minutes: int = 120
 
+    dispatch_interval: float = 1.0
     check_notifications_interval: float = 60.0
     notification_lookahead: float = 120.0
     update_status_interval: float = 15.0

@@ -26,10 +26,10 @@ class EmbeddedScheduler:
     with an ETA, so they are at most one tick late.
     """
 
-    def __init__(self, publisher: SyncEventPublisher, *, tick: float = 1.0) -> None:
+    def __init__(self, publisher: SyncEventPublisher, *, tick: float | None = None) -> None:
         settings = get_settings()
         self._publisher = publisher
-        self._tick = tick
+        self._tick = settings.dispatch_interval if tick is None else tick
         self._intervals = {
             self.advance_statuses: settings.update_status_interval,
             self.relay: settings.relay_outbox_interval,

@@ -16,6 +16,7 @@ from game_scheduler.messaging.sync_publisher import reset_sync_publisher
 QUEUE = "scheduler"
 
 CHECK_NOTIFICATIONS = "scheduler.check_upcoming_notifications"
+DISPATCH_REMINDERS = "scheduler.dispatch_due_reminders"
 SEND_NOTIFICATION = "scheduler.send_game_notification"
 UPDATE_GAME_STATUSES = "scheduler.update_game_statuses"
 RELAY_OUTBOX = "scheduler.relay_outbox"
@@ -33,6 +34,7 @@ TASK_MODULES = [
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """Each periodic task expires after its interval: a stopped worker finds one, not a pile."""
     entries = {
+        DISPATCH_REMINDERS: settings.dispatch_interval,
         CHECK_NOTIFICATIONS: settings.check_notifications_interval,
         UPDATE_GAME_STATUSES: settings.update_status_interval,
         RELAY_OUTBOX: settings.relay_outbox_interval,
