@@ -43,7 +43,11 @@ class EmbeddedScheduler:
         self._thread.start()
 
     def stop(self) -> None:
-        """Finish the current round, then end the thread."""
+        """Finish the current job, then end the thread.
+
+        Call it off the event loop the publisher delivers on (``asyncio.to_thread``): the job
+        may be waiting for that loop to handle its events.
+        """
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=30)
@@ -78,6 +82,8 @@ class EmbeddedScheduler:
         last_run = dict.fromkeys(self._intervals, 0.0)
         while not self._stop.is_set():
             for job in (self.send_due_reminders, *self._intervals):
+                if self._stop.is_set():
+                    return
                 if job in last_run and time.monotonic() - last_run[job] < self._intervals[job]:
                     continue
                 try:

@@ -12,11 +12,13 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from urllib.parse import parse_qs, urlsplit
 
 import pika
 import pika.channel
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
+from pika.adapters.utils.connection_workflow import AMQPConnectorException
 
 from game_scheduler.config import get_settings
 from game_scheduler.messaging.events import Envelope
@@ -31,6 +33,10 @@ log = logging.getLogger(__name__)
 
 # A broker under a memory or disk alarm blocks publishers; fail rather than hang a worker.
 BLOCKED_TIMEOUT_SECONDS = 60.0
+# What an unreachable, unresponsive or refusing broker raises (a timed-out handshake included).
+BROKER_ERRORS = (pika.exceptions.AMQPError, AMQPConnectorException, OSError)
+# Connecting (TCP, then the AMQP handshake) gives up after this, once: the caller retries later.
+CONNECT_TIMEOUT_SECONDS = 5.0
 
 
 # AMQP reply code with which RabbitMQ refuses content it will never take (e.g. too large).
@@ -65,7 +71,7 @@ def explain(error: BaseException, where: str) -> str:
         error, pika.exceptions.ChannelClosedByBroker | pika.exceptions.ConnectionClosedByBroker
     ):
         return f"RabbitMQ at {where} refused: {error.reply_code} {error.reply_text}"
-    if isinstance(error, pika.exceptions.AMQPConnectionError | OSError):
+    if isinstance(error, pika.exceptions.AMQPConnectionError | AMQPConnectorException | OSError):
         return f"cannot reach RabbitMQ at {where}: {error!r}"
     return f"publishing to RabbitMQ at {where} failed: {error!r}"
 
@@ -78,13 +84,27 @@ def is_refusal(error: BaseException) -> bool:
     )
 
 
+def connection_parameters(url: str) -> pika.URLParameters:
+    """The URL's parameters, with timeouts on every step unless the URL sets its own."""
+    params = pika.URLParameters(url)
+    given = parse_qs(urlsplit(url).query)
+    defaults = {
+        "socket_timeout": CONNECT_TIMEOUT_SECONDS,
+        "stack_timeout": CONNECT_TIMEOUT_SECONDS,
+        "blocked_connection_timeout": BLOCKED_TIMEOUT_SECONDS,
+        "connection_attempts": 1,
+    }
+    for name, value in defaults.items():
+        if name not in given:
+            setattr(params, name, value)
+    return params
+
+
 class SyncPublisher:
     """One pika connection; each call returns once the broker has taken every message."""
 
     def __init__(self, url: str | None = None) -> None:
-        self._params = pika.URLParameters(url or get_settings().rabbitmq_url)
-        if self._params.blocked_connection_timeout is None:
-            self._params.blocked_connection_timeout = BLOCKED_TIMEOUT_SECONDS
+        self._params = connection_parameters(url or get_settings().rabbitmq_url)
         self._where = describe_broker(self._params)
         self._connection: BlockingConnection | None = None
         self._channel: BlockingChannel | None = None
@@ -100,16 +120,22 @@ class SyncPublisher:
         if not envelopes:
             return
         with self._lock:
+            was_open = self._channel is not None and self._channel.is_open
             try:
                 self._publish_batch(envelopes)
-            except (pika.exceptions.AMQPError, OSError) as first:
+            except BROKER_ERRORS as first:
                 self._discard()
+                if not was_open:
+                    # Connecting failed: trying again at once would only double the wait.
+                    raise PublishError(
+                        explain(first, self._where), permanent=is_refusal(first)
+                    ) from first
                 log.info(
                     "RabbitMQ publish failed (%s); reconnecting once", explain(first, self._where)
                 )
                 try:
                     self._publish_batch(envelopes)
-                except (pika.exceptions.AMQPError, OSError) as second:
+                except BROKER_ERRORS as second:
                     self._discard()
                     raise PublishError(
                         explain(second, self._where), permanent=is_refusal(second)

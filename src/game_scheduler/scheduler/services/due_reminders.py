@@ -31,23 +31,26 @@ def find_due_reminders(
 
 
 def claim_reminders_to_enqueue(
-    session: Session, now: datetime, lookahead: timedelta
+    session: Session,
+    now: datetime,
+    lookahead: timedelta,
+    among: Sequence[int] | None = None,
 ) -> list[tuple[int, datetime]]:
     """Mark, and return, pending reminders due soon that have no send task for their due time.
 
-    One guarded UPDATE … RETURNING, committed at once: two dispatchers (two beats, two workers)
-    never both claim a row (PostgreSQL: SKIP LOCKED, then the row no longer matches; SQLite:
-    one writer). Soonest first.
+    One guarded UPDATE … RETURNING, committed at once: two dispatchers (two beats, two workers,
+    a send task re-arming a moved reminder) never both claim a row (PostgreSQL: SKIP LOCKED,
+    then the row no longer matches; SQLite: one writer). ``among`` limits it to these ids.
+    Soonest first.
     """
-    unclaimed = (
-        select(Reminder.id)
-        .where(
-            Reminder.status == ReminderStatus.PENDING,
-            Reminder.due_at <= now + lookahead,
-            or_(Reminder.enqueued_for.is_(None), Reminder.enqueued_for != Reminder.due_at),
-        )
-        .with_for_update(skip_locked=True)
-    )
+    conditions = [
+        Reminder.status == ReminderStatus.PENDING,
+        Reminder.due_at <= now + lookahead,
+        or_(Reminder.enqueued_for.is_(None), Reminder.enqueued_for != Reminder.due_at),
+    ]
+    if among is not None:
+        conditions.append(Reminder.id.in_(among))
+    unclaimed = select(Reminder.id).where(*conditions).with_for_update(skip_locked=True)
     rows = session.execute(
         update(Reminder)
         .where(Reminder.id.in_(unclaimed.scalar_subquery()))

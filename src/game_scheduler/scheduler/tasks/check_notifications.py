@@ -8,10 +8,7 @@ re-enqueues reminders whose task was lost.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from datetime import datetime, timedelta
-
-from kombu.exceptions import OperationalError as BrokerError
+from datetime import timedelta
 
 from game_scheduler.config import get_settings
 from game_scheduler.database import get_sync_db_session
@@ -20,10 +17,8 @@ from game_scheduler.scheduler.celery_app import CHECK_NOTIFICATIONS, DISPATCH_RE
 from game_scheduler.scheduler.services.due_reminders import (
     claim_reminders_to_enqueue,
     find_lost_reminders,
-    group_by_due_time,
-    release_claims,
 )
-from game_scheduler.scheduler.tasks.send_notification import send_game_notification
+from game_scheduler.scheduler.tasks.send_notification import enqueue_sends
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +39,7 @@ def _dispatch() -> int:
     lookahead = timedelta(seconds=get_settings().notification_lookahead)
     with get_sync_db_session() as session:
         claimed = claim_reminders_to_enqueue(session, now, lookahead)
-    _enqueue(claimed, now, release_on_failure=True)
+    enqueue_sends(claimed, now, release_on_failure=True)
     return len(claimed)
 
 
@@ -64,28 +59,5 @@ def check_upcoming_notifications() -> int:
         )
     if lost:
         log.warning("re-enqueueing %d overdue reminders whose send task was lost", len(lost))
-    _enqueue(lost, now, release_on_failure=False)
+    enqueue_sends(lost, now, release_on_failure=False)
     return dispatched + len(lost)
-
-
-def _enqueue(
-    due: Sequence[tuple[int, datetime]], now: datetime, *, release_on_failure: bool
-) -> None:
-    """One send task per due moment; if the broker fails, unmark what was not enqueued."""
-    if not due:
-        return
-    groups = list(group_by_due_time(due, now))
-    sent = 0
-    try:
-        with app.producer_or_acquire() as producer:
-            for eta, ids in groups:
-                if eta is None:
-                    send_game_notification.apply_async((ids,), producer=producer)
-                else:
-                    send_game_notification.apply_async((ids,), eta=eta, producer=producer)
-                sent += 1
-    except BrokerError:
-        if release_on_failure:
-            with get_sync_db_session() as session:
-                release_claims(session, [i for _, ids in groups[sent:] for i in ids])
-        raise
