@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Sequence
 from urllib.parse import parse_qs, urlsplit
 
@@ -37,6 +38,39 @@ BLOCKED_TIMEOUT_SECONDS = 60.0
 BROKER_ERRORS = (pika.exceptions.AMQPError, AMQPConnectorException, OSError)
 # Connecting (TCP, then the AMQP handshake) gives up after this, once: the caller retries later.
 CONNECT_TIMEOUT_SECONDS = 5.0
+# A BlockingConnection answers heartbeats only while it is used: RabbitMQ drops one left idle for
+# about two heartbeat intervals. One idle for half an interval is replaced before use instead.
+HEARTBEAT_SECONDS = 60
+IDLE_RECONNECT_SECONDS = HEARTBEAT_SECONDS / 2
+
+# How pika reports a connection lost under it (ERROR, with a traceback). The publisher reconnects
+# and says so at INFO; these become one INFO line each.
+_PIKA_CONNECTION_LOST = (
+    "_AsyncBaseTransport._produce() failed",
+    "_AsyncBaseTransport._consume() failed",
+    "connection_lost:",
+    "Unexpected connection close detected",
+)
+
+
+class _ConnectionLossAtInfo(logging.Filter):
+    """Lower pika's reports of a dropped connection to INFO without a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and str(record.msg).startswith(_PIKA_CONNECTION_LOST):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+            record.msg = record.getMessage().split("; Caller's stack:", 1)[0]
+            record.args = None
+        return True
+
+
+for _name in (
+    "pika.adapters.utils.io_services_utils",
+    "pika.adapters.base_connection",
+    "pika.adapters.blocking_connection",
+):
+    logging.getLogger(_name).addFilter(_ConnectionLossAtInfo())
 
 
 # AMQP reply code with which RabbitMQ refuses content it will never take (e.g. too large).
@@ -93,6 +127,7 @@ def connection_parameters(url: str) -> pika.URLParameters:
         "stack_timeout": CONNECT_TIMEOUT_SECONDS,
         "blocked_connection_timeout": BLOCKED_TIMEOUT_SECONDS,
         "connection_attempts": 1,
+        "heartbeat": HEARTBEAT_SECONDS,
     }
     for name, value in defaults.items():
         if name not in given:
@@ -110,6 +145,7 @@ class SyncPublisher:
         self._channel: BlockingChannel | None = None
         self._returned: list[str] = []
         self._lock = threading.Lock()
+        self._last_used = 0.0
 
     def publish(self, envelope: Envelope) -> None:
         """Publish one envelope."""
@@ -171,10 +207,13 @@ class SyncPublisher:
         # Basic.Return frames arrive before Tx.CommitOk; dispatching them fills self._returned.
         assert self._connection is not None
         self._connection.process_data_events(time_limit=0)
+        self._last_used = time.monotonic()
 
     def _open_channel(self) -> BlockingChannel:
         if self._channel is not None and self._channel.is_open:
-            return self._channel
+            if time.monotonic() - self._last_used < IDLE_RECONNECT_SECONDS:
+                return self._channel
+            log.debug("RabbitMQ connection idle since its last heartbeat; replacing it")
         self._discard()
         self._connection = BlockingConnection(self._params)
         channel = self._connection.channel()
