@@ -22,6 +22,8 @@ UPDATE_GAME_STATUSES = "scheduler.update_game_statuses"
 RELAY_OUTBOX = "scheduler.relay_outbox"
 PURGE_OLD_ROWS = "scheduler.purge_old_rows"
 
+MIN_EXPIRES_SECONDS = 10.0
+
 TASK_MODULES = [
     "game_scheduler.scheduler.tasks.check_notifications",
     "game_scheduler.scheduler.tasks.send_notification",
@@ -32,7 +34,11 @@ TASK_MODULES = [
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Each periodic task expires after its interval: a stopped worker finds one, not a pile."""
+    """Each periodic task expires after its interval: a stopped worker finds one, not a pile.
+
+    At least MIN_EXPIRES_SECONDS, though: a 1 s dispatch would otherwise be discarded on arrival
+    by a worker whose clock runs a second ahead of beat's.
+    """
     entries = {
         DISPATCH_REMINDERS: settings.dispatch_interval,
         CHECK_NOTIFICATIONS: settings.check_notifications_interval,
@@ -44,7 +50,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         name: {
             "task": name,
             "schedule": timedelta(seconds=seconds),
-            "options": {"expires": seconds},
+            "options": {"expires": max(seconds, MIN_EXPIRES_SECONDS)},
         }
         for name, seconds in entries.items()
     }
