@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,12 +31,27 @@ class Settings(BaseSettings):
     default_max_players: int = 10
     default_duration_minutes: int = 120
 
+    dispatch_interval: float = 1.0
     check_notifications_interval: float = 60.0
     notification_lookahead: float = 120.0
     update_status_interval: float = 15.0
     relay_outbox_interval: float = 5.0
+    retention_days: float = 30.0
+    retention_interval: float = 3600.0
+
+    # Where ``game-scheduler beat`` keeps its schedule state; by default under the XDG state
+    # directory ($XDG_STATE_HOME, else ~/.local/state), never the working directory.
+    beat_schedule_path: Path | None = None
+    xdg_state_home: Path | None = None
 
     log_level: str = "INFO"
+
+    def beat_schedule_file(self) -> Path:
+        """BEAT_SCHEDULE_PATH, else $XDG_STATE_HOME/game-scheduler/celerybeat-schedule."""
+        if self.beat_schedule_path is not None:
+            return self.beat_schedule_path
+        state = self.xdg_state_home or Path.home() / ".local" / "state"
+        return state / "game-scheduler" / "celerybeat-schedule"
 
 
 @lru_cache(maxsize=1)

@@ -12,15 +12,19 @@ from game_scheduler.models.base import Base, IdType, UTCDateTime, utcnow
 
 
 class OutboxEvent(Base):
-    """An event waiting to be published (``published_at`` is null) or already published."""
+    """An event waiting to be published, published (``published_at``), or set aside (``failed_at``).
+
+    A row set aside can never be published as it is (no valid envelope, refused by the broker);
+    the relay skips it and retention keeps it for an operator to review.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
         Index(
             "ix_outbox_unpublished",
             "id",
-            postgresql_where="published_at IS NULL",
-            sqlite_where="published_at IS NULL",
+            postgresql_where="published_at IS NULL AND failed_at IS NULL",
+            sqlite_where="published_at IS NULL AND failed_at IS NULL",
         ),
     )
 
@@ -30,6 +34,7 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
@@ -41,7 +46,7 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     event_type: Mapped[str] = mapped_column(String(64), default="")
-    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class DmDelivery(Base):
@@ -58,4 +63,4 @@ class DmDelivery(Base):
     kind: Mapped[str] = mapped_column(String(32))
     route: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
