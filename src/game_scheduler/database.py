@@ -54,17 +54,33 @@ def _engine_options(url: str) -> dict[str, Any]:
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
 
 
-def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """SQLite takes its one write lock when a transaction begins, not at its first write.
+
+    A deferred transaction that read a game and then writes fails at once ("database is locked",
+    no busy wait) when another connection wrote in between: that is PostgreSQL's row lock lost.
+    ``BEGIN IMMEDIATE`` serialises write transactions per database instead; the busy timeout lets
+    the next one wait its turn. The driver's own implicit BEGIN is switched off so ours is the
+    only one.
+    """
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _check_pid() -> None:
@@ -85,7 +101,7 @@ def get_sync_engine() -> Engine:
     if _sync_engine is None:
         url = sync_url(get_settings().database_url)
         _sync_engine = create_engine(url, **_engine_options(url))
-        _enable_sqlite_foreign_keys(_sync_engine)
+        _configure_sqlite(_sync_engine)
     return _sync_engine
 
 
@@ -96,7 +112,7 @@ def get_async_engine() -> AsyncEngine:
     if _async_engine is None:
         url = async_url(get_settings().database_url)
         _async_engine = create_async_engine(url, **_engine_options(url))
-        _enable_sqlite_foreign_keys(_async_engine.sync_engine)
+        _configure_sqlite(_async_engine.sync_engine)
     return _async_engine
 
 

@@ -19,11 +19,7 @@ from game_scheduler.models import Channel, Game, GameStatus, utcnow
 from game_scheduler.services import game_events
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
-from game_scheduler.services.reminders import (
-    cancel_pending_reminders,
-    offsets_for,
-    sync_reminders,
-)
+from game_scheduler.services.reminders import sync_reminders
 
 
 class GameDraft(BaseModel):
@@ -123,7 +119,7 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
     )
     session.add(game)
     await session.flush()
-    await sync_reminders(session, game, offsets_for(game), now)
+    await sync_reminders(session, game, now)
     game_events.stage_game_event(session, EventType.GAME_CREATED, game)
     await commit_and_publish(session)
     return game
@@ -184,7 +180,7 @@ async def update_game(
     if not changed:
         return game
     if {"scheduled_at", "reminder_offsets"} & set(changed) and game.status is GameStatus.SCHEDULED:
-        await sync_reminders(session, game, offsets_for(game), now)
+        await sync_reminders(session, game, now)
     await session.flush()
     game_events.stage_game_updated(session, game, changed)
     promoted = waitlist.promoted_by_cap_change(game.participants, old_max, game.max_players)
@@ -202,7 +198,7 @@ async def cancel_game(session: AsyncSession, actor: permissions.Actor, game_id: 
     check_can_manage(actor, game)
     status.check_transition(game.status, GameStatus.CANCELLED)
     game.status = GameStatus.CANCELLED
-    await cancel_pending_reminders(session, game.id)
+    await sync_reminders(session, game, utcnow())
     await session.flush()
     game_events.stage_game_event(session, EventType.GAME_CANCELLED, game)
     for participant in game.participants:

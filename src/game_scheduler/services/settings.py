@@ -15,7 +15,7 @@ from game_scheduler.domain.permissions import Actor, can_configure, can_see
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Role, utcnow
-from game_scheduler.services.reminders import inherited_offsets, offsets_for, sync_reminders
+from game_scheduler.services.reminders import inherited_offsets, sync_reminders
 
 MAX_ROLES = 100
 
@@ -154,7 +154,7 @@ async def _resync_reminders(db: AsyncSession, guild: Guild, channel: Channel | N
     now = utcnow()
     for game in (await db.execute(stmt)).scalars():
         if game.reminder_offsets is None:
-            await sync_reminders(db, game, offsets_for(game), now)
+            await sync_reminders(db, game, now)
 
 
 def _set_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
