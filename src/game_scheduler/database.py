@@ -55,16 +55,15 @@ def _engine_options(url: str) -> dict[str, Any]:
 
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_LOCK_OPTION = "game_scheduler_write_lock"
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """SQLite takes its one write lock when a transaction begins, not at its first write.
+    """SQLite: we issue BEGIN ourselves, IMMEDIATE for a write that asked for the lock.
 
-    A deferred transaction that read a game and then writes fails at once ("database is locked",
-    no busy wait) when another connection wrote in between: that is PostgreSQL's row lock lost.
-    ``BEGIN IMMEDIATE`` serialises write transactions per database instead; the busy timeout lets
-    the next one wait its turn. The driver's own implicit BEGIN is switched off so ours is the
-    only one.
+    The driver's implicit BEGIN is switched off so ours is the only one. A plain (deferred)
+    transaction only reads until it writes; see :func:`lock_for_write` for why writes that
+    read first must take the lock at BEGIN.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -80,7 +79,28 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = connection.get_execution_options().get(WRITE_LOCK_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+async def lock_for_write(session: AsyncSession) -> None:
+    """Take the database's write lock for the rest of this transaction where rows cannot be locked.
+
+    PostgreSQL locks rows (``FOR UPDATE``): nothing to do. SQLite ignores ``FOR UPDATE``; a
+    deferred transaction that read a game and then writes fails at once ("database is locked",
+    no busy wait) when another connection wrote in between. So on SQLite the write transaction
+    starts with ``BEGIN IMMEDIATE``: writers queue (busy timeout) and each reads what the one
+    before it committed. What the session did before (say, resolving the signed-in user) is
+    committed first, as its own transaction.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        current = (await session.connection()).sync_connection
+        if current is not None and current.get_execution_options().get(WRITE_LOCK_OPTION, False):
+            return
+        await session.commit()
+    await session.connection(execution_options={WRITE_LOCK_OPTION: True})
 
 
 def _check_pid() -> None:

@@ -7,15 +7,18 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from game_scheduler.config import get_settings
+from game_scheduler.database import lock_for_write
 from game_scheduler.domain import games as rules
-from game_scheduler.domain import permissions, status, waitlist
+from game_scheduler.domain import notices as notices_for
+from game_scheduler.domain import permissions, status
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
-from game_scheduler.messaging.events import DmKind, EventType
+from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
-from game_scheduler.models import Channel, Game, GameStatus, utcnow
+from game_scheduler.models import Channel, Game, GameStatus, Guild, utcnow
 from game_scheduler.services import game_events
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
@@ -58,12 +61,31 @@ class GameChanges(BaseModel):
 async def _load_channel(
     session: AsyncSession, actor: permissions.Actor, discord_id: int
 ) -> Channel:
+    """The channel and its server, share-locked: their settings cannot change until we commit.
+
+    A settings change waits for the new game, then re-derives its reminders; or the new game
+    waits for the settings change and reads the new offsets. Never the old ones.
+    """
+    await lock_for_write(session)
     channel = (
-        await session.execute(select(Channel).where(Channel.discord_id == discord_id))
+        await session.execute(
+            select(Channel)
+            .where(Channel.discord_id == discord_id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
     ).scalar_one_or_none()
     if channel is None:
         raise NotFound(f"channel {discord_id} is not known to the bot")
-    await session.refresh(channel, ["guild"])
+    guild = (
+        await session.execute(
+            select(Guild)
+            .where(Guild.id == channel.guild_id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one()
+    set_committed_value(channel, "guild", guild)
     if not permissions.can_see(actor, channel.guild.discord_id):
         raise NotFound(f"channel {discord_id} is not known to the bot")
     if not channel.enabled:
@@ -180,14 +202,16 @@ async def update_game(
     if not changed:
         return game
     if {"scheduled_at", "reminder_offsets"} & set(changed) and game.status is GameStatus.SCHEDULED:
+        # Settings read after the game lock: a settings change that held it is seen here.
+        await session.refresh(game.channel)
+        await session.refresh(game.guild)
         await sync_reminders(session, game, now)
     await session.flush()
     game_events.stage_game_updated(session, game, changed)
-    promoted = waitlist.promoted_by_cap_change(game.participants, old_max, game.max_players)
-    game_events.stage_promotions(session, game, promoted)
+    notices = notices_for.after_cap_change(game.participants, old_max, game.max_players)
     if "scheduled_at" in changed:
-        for participant in waitlist.split(game.participants, game.max_players).confirmed:
-            game_events.stage_dm(session, game, participant.user.discord_id, DmKind.RESCHEDULED)
+        notices += notices_for.after_reschedule(game.participants, game.max_players)
+    game_events.stage_notices(session, game, notices)
     await commit_and_publish(session)
     return game
 
@@ -201,7 +225,6 @@ async def cancel_game(session: AsyncSession, actor: permissions.Actor, game_id: 
     await sync_reminders(session, game, utcnow())
     await session.flush()
     game_events.stage_game_event(session, EventType.GAME_CANCELLED, game)
-    for participant in game.participants:
-        game_events.stage_dm(session, game, participant.user.discord_id, DmKind.CANCELLATION)
+    game_events.stage_notices(session, game, notices_for.after_cancel(game.participants))
     await commit_and_publish(session)
     return game

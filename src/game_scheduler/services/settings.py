@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from game_scheduler.config import get_settings
+from game_scheduler.database import lock_for_write
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.permissions import Actor, can_configure, can_see
 from game_scheduler.domain.reminders import validate_offsets
@@ -181,6 +182,7 @@ async def update_guild_settings(
     db: AsyncSession, actor: Actor, guild_discord_id: int, changes: GuildSettingsChanges
 ) -> GuildView:
     """Change a server's defaults; games inheriting its reminder offsets follow."""
+    await lock_for_write(db)
     guild = await _load_guild(db, actor, guild_discord_id)
     check_configure(actor, guild_discord_id)
     _set_defaults(guild, changes)
@@ -201,6 +203,7 @@ async def update_channel_settings(
     changes: ChannelSettingsChanges,
 ) -> Channel:
     """Change a channel's overrides; ``None`` returns a setting to the server's."""
+    await lock_for_write(db)
     guild = await _load_guild(db, actor, guild_discord_id)
     channel = find_channel(guild.channels, channel_discord_id)
     check_configure(actor, guild_discord_id)

@@ -15,8 +15,8 @@ from game_scheduler.scheduler.services.notification_service import (
     NotificationService,
     SendOutcome,
 )
-from game_scheduler.services import games
-from tests.support.factories import HOST_ID, create_game, member, seed_channel
+from game_scheduler.services import games, settings
+from tests.support.factories import GUILD_ID, HOST_ID, create_game, member, seed_channel
 
 pytestmark = pytest.mark.postgres_only
 
@@ -80,3 +80,33 @@ async def test_a_reschedule_during_a_send_leaves_one_pending_reminder_at_the_new
         (ReminderStatus.PENDING, new_start - timedelta(minutes=60))
     ]
     assert rows[0].sent_at is None
+
+
+async def test_a_game_created_during_an_offsets_change_gets_the_new_offsets(pg_db_url):
+    await seed_channel(reminder_offsets=[60, 15])
+    manager = member(HOST_ID, manage=True)
+    created: list[int] = []
+
+    async def create() -> None:
+        created.append((await create_game()).id)
+
+    async with get_db_session() as session:
+        commit = session.commit
+        creating: list[asyncio.Task[None]] = []
+
+        async def commit_once_the_create_runs() -> None:
+            creating.append(asyncio.create_task(create()))
+            deadline = time.monotonic() + 30
+            while not (creating[0].done() or await _waiting_for_a_lock()):
+                assert time.monotonic() < deadline, "the create neither finished nor waited"
+                await asyncio.sleep(0.05)
+            await commit()
+
+        session.commit = commit_once_the_create_runs  # type: ignore[method-assign]
+        await settings.update_guild_settings(
+            session, manager, GUILD_ID, settings.GuildSettingsChanges(reminder_offsets=[30])
+        )
+        await creating[0]
+    [game_id] = created
+    rows = await _reminders(game_id)
+    assert [(r.offset_minutes, r.status) for r in rows] == [(30, ReminderStatus.PENDING)]
