@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from game_scheduler.config import get_settings
-from game_scheduler.database import lock_for_write
+from game_scheduler.database import get_db_session, lock_for_write
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, status
@@ -23,6 +23,12 @@ from game_scheduler.services import game_events
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
 from game_scheduler.services.reminders import sync_reminders
+
+ANNOUNCEMENT_ERROR_MAX = 500
+CHANNEL_GONE = (
+    "the bot can no longer see this channel (it was deleted or the bot lost access to it);"
+    " choose another channel"
+)
 
 
 class GameDraft(BaseModel):
@@ -88,6 +94,8 @@ async def _load_channel(
     set_committed_value(channel, "guild", guild)
     if not permissions.can_see(actor, channel.guild.discord_id):
         raise NotFound(f"channel {discord_id} is not known to the bot")
+    if not (channel.bot_present and channel.guild.bot_present):
+        raise ValidationError(CHANNEL_GONE, "channel_discord_id")
     if not channel.enabled:
         raise ValidationError("games cannot be posted in this channel", "channel_discord_id")
     return channel
@@ -214,6 +222,26 @@ async def update_game(
     game_events.stage_notices(session, game, notices)
     await commit_and_publish(session)
     return game
+
+
+async def record_announcement_failure(game_id: int, reason: str | None) -> None:
+    """Note on the game why the bot could not post its announcement (None: it posted since).
+
+    For the bot, when Discord refuses for good (channel deleted or hidden), in a short
+    transaction of its own; the host sees the reason on the game's page. Bookkeeping: no
+    version bump, no event.
+    """
+    async with get_db_session() as session:
+        await session.execute(
+            update(Game)
+            .where(Game.id == game_id)
+            .values(
+                announcement_error=None if reason is None else reason[:ANNOUNCEMENT_ERROR_MAX],
+                updated_at=Game.updated_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
 
 
 async def cancel_game(session: AsyncSession, actor: permissions.Actor, game_id: int) -> Game:
