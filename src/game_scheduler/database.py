@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from game_scheduler.config import get_settings
 
@@ -23,6 +24,9 @@ _sync_engine: Engine | None = None
 _async_engine: AsyncEngine | None = None
 _engine_pid: int | None = None
 
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_LOCK_OPTION = "game_scheduler_write_lock"
 
 SYNC_DRIVERS = {"postgresql": "psycopg", "sqlite": "pysqlite"}
 ASYNC_DRIVERS = {"postgresql": "psycopg", "sqlite": "aiosqlite"}
@@ -49,28 +53,29 @@ def async_url(url: str) -> str:
 
 
 def _engine_options(url: str) -> dict[str, Any]:
+    """PostgreSQL pools connections; SQLite opens one per use (a file open: cheap).
+
+    A bounded pool deadlocks SQLite: twenty requests waiting for the one write lock would
+    hold every pooled connection, and the writer holding the lock could not get the one it
+    needs to finish (an event handler reading in a second session).
+    """
     if make_url(url).get_backend_name() == "sqlite":
-        return {"connect_args": {"timeout": 30}}
+        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, "poolclass": NullPool}
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
 
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-WRITE_LOCK_OPTION = "game_scheduler_write_lock"
-
-
 def _configure_sqlite(engine: Engine) -> None:
-    """SQLite: we issue BEGIN ourselves, IMMEDIATE for a write that asked for the lock.
+    """SQLite: foreign keys, WAL, a busy wait; ``BEGIN IMMEDIATE`` for a write that asks for it.
 
-    The driver's implicit BEGIN is switched off so ours is the only one. A plain (deferred)
-    transaction only reads until it writes; see :func:`lock_for_write` for why writes that
-    read first must take the lock at BEGIN.
+    Other transactions keep the driver's own behaviour: reads run outside a transaction and
+    BEGIN comes just before the first write, which then waits its turn for the write lock.
+    See :func:`lock_for_write` for the writes that must read under the lock.
     """
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -79,19 +84,19 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get(WRITE_LOCK_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if connection.get_execution_options().get(WRITE_LOCK_OPTION, False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 async def lock_for_write(session: AsyncSession) -> None:
     """Take the database's write lock for the rest of this transaction where rows cannot be locked.
 
-    PostgreSQL locks rows (``FOR UPDATE``): nothing to do. SQLite ignores ``FOR UPDATE``; a
-    deferred transaction that read a game and then writes fails at once ("database is locked",
-    no busy wait) when another connection wrote in between. So on SQLite the write transaction
-    starts with ``BEGIN IMMEDIATE``: writers queue (busy timeout) and each reads what the one
-    before it committed. What the session did before (say, resolving the signed-in user) is
-    committed first, as its own transaction.
+    PostgreSQL locks rows (``FOR UPDATE``): nothing to do. SQLite ignores ``FOR UPDATE``: two
+    joins would both read the same roster and write the same position (or, inside one deferred
+    transaction, the second fails at once with "database is locked"). So on SQLite the write
+    transaction starts with ``BEGIN IMMEDIATE``: writers queue (busy timeout) and each reads
+    what the one before it committed. What the session did before (say, resolving the
+    signed-in user) is committed first, as its own transaction.
     """
     if session.get_bind().dialect.name != "sqlite":
         return
