@@ -25,6 +25,7 @@ ANNOUNCEMENT_EVENTS = (
     EventType.PLAYER_JOINED,
     EventType.PLAYER_LEFT,
     EventType.WAITLIST_PROMOTED,
+    EventType.WAITLIST_DEMOTED,
 )
 
 ROUTE_DM = "dm"

@@ -53,6 +53,7 @@ class Game(Base):
         default=GameStatus.SCHEDULED,
     )
     discord_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    announcement_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, status, waitlist
 from game_scheduler.errors import AlreadyJoined, GameNotOpen, NotJoined
-from game_scheduler.messaging.events import DmKind, EventType
+from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
 from game_scheduler.models import Game, Participant
 from game_scheduler.services import game_events
@@ -64,14 +65,14 @@ async def _remove(
     leaving = next((p for p in game.participants if p.user.discord_id == discord_id), None)
     if leaving is None:
         raise NotJoined("not signed up for this game")
-    promoted = waitlist.promoted_by_leave(game.participants, game.max_players, leaving)
+    notices = notices_for.after_leave(
+        game.participants, game.max_players, leaving, removed_by_host=removed_by_host
+    )
     game.participants.remove(leaving)
     await session.delete(leaving)
     await session.flush()
     game_events.stage_player_event(session, EventType.PLAYER_LEFT, game, discord_id)
-    game_events.stage_promotions(session, game, promoted)
-    if removed_by_host:
-        game_events.stage_dm(session, game, discord_id, DmKind.REMOVED)
+    game_events.stage_notices(session, game, notices)
     await commit_and_publish(session)
     return Standing(game, confirmed=False, waitlist_position=None)
 

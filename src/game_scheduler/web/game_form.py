@@ -45,12 +45,14 @@ class ChannelChoice:
 
 
 def channel_choices(view: GuildView, actor: Actor) -> list[ChannelChoice]:
-    """Enabled channels where the viewer holds a host role (or manages the server)."""
+    """Enabled channels the bot still sees where the viewer holds a host role (or manages)."""
     guild = view.guild
     choices = []
     for channel in view.channels:
-        if not channel.enabled or not can_host(
-            actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids
+        if (
+            not channel.enabled
+            or not channel.bot_present
+            or not can_host(actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids)
         ):
             continue
         inherited = describe_scope(guild, channel)

@@ -140,19 +140,11 @@ def _claim(session: Session, reminder_ids: Sequence[int]) -> list[_Claim]:
 
 
 def _decide(claim: _Claim, now: datetime) -> SendOutcome:
-    """Send only a pending reminder that still matches its game, is due, and is not too late."""
+    """The reminder state machine's answer (``domain.reminders.decide_send``) for this claim."""
     reminder = claim.reminder
-    if reminder.status is not ReminderStatus.PENDING:
-        return SendOutcome.NOT_PENDING
-    if claim.status is GameStatus.CANCELLED or not reminders.is_current(
-        reminder.due_at, claim.scheduled_at, reminder.offset_minutes
-    ):
-        return SendOutcome.STALE
-    if now < reminder.due_at:
-        return SendOutcome.NOT_DUE
-    if claim.status is not GameStatus.SCHEDULED or reminders.is_too_late(now, claim.scheduled_at):
-        return SendOutcome.SKIPPED
-    return SendOutcome.SENT
+    state = reminders.ReminderState(reminder.status, reminder.due_at)
+    clock = reminders.GameClock(claim.scheduled_at, claim.status, (reminder.offset_minutes,))
+    return SendOutcome(reminders.decide_send(state, reminder.offset_minutes, clock, now).value)
 
 
 def _players_by_game(session: Session, game_ids: Sequence[int]) -> dict[int, list[int]]:

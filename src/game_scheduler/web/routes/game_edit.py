@@ -32,6 +32,7 @@ def _render_new(
         "title": "New game",
         "view": view,
         "choices": choices,
+        "unseen": [c for c in view.channels if c.enabled and not c.bot_present],
         "current": next((c for c in choices if str(c.discord_id) == chosen), None)
         or (choices[0] if choices else None),
         "form": form,
