@@ -37,6 +37,12 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    signup_changes_per_minute: int = 5
+    login_attempts_per_minute: int = 20
+    removal_dm_grace_minutes: int = 10
+    max_body_bytes: int = 1024 * 1024
+    api_docs: bool = False
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -14,6 +14,7 @@ from game_scheduler.services.auth.cookies import clear_session_cookie
 from game_scheduler.services.auth.discord_api import DiscordError, DiscordUnavailable
 from game_scheduler.services.auth.login import LoginFailed
 from game_scheduler.services.auth.membership import SessionEnded
+from game_scheduler.services.throttle import Throttled
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,21 @@ WRITE_RESPONSES: dict[int | str, dict[str, object]] = {
     },
     409: {"model": ErrorOut, "description": "Conflicts with the current state"},
 }
+RETRY_AFTER_HEADER: dict[str, object] = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+THROTTLED_RESPONSE: dict[str, object] = {
+    "model": ErrorOut,
+    "description": "Too many attempts too fast; nothing changed. Retry after Retry-After seconds",
+    "headers": RETRY_AFTER_HEADER,
+}
+SIGNUP_RESPONSES: dict[int | str, dict[str, object]] = {
+    **WRITE_RESPONSES,
+    429: THROTTLED_RESPONSE,
+}
 
 
 def validation_body(message: str, loc: list[str]) -> dict[str, object]:
@@ -69,6 +85,15 @@ async def _on_domain_error(_request: Request, error: Exception) -> JSONResponse:
     return response
 
 
+async def _on_throttled(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Throttled)
+    return JSONResponse(
+        {"detail": str(error)},
+        status_code=429,
+        headers={"Retry-After": str(error.retry_after)},
+    )
+
+
 async def _on_data_error(_request: Request, error: Exception) -> JSONResponse:
     log.warning("the database refused a value: %s", type(error).__name__)
     return JSONResponse(validation_body("a value is out of range or malformed", ["body"]), 422)
@@ -77,5 +102,6 @@ async def _on_data_error(_request: Request, error: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     """Register the mapping on an app."""
     app.add_exception_handler(errors.ValidationError, _on_validation)
+    app.add_exception_handler(Throttled, _on_throttled)
     app.add_exception_handler(errors.GameSchedulerError, _on_domain_error)
     app.add_exception_handler(DataError, _on_data_error)

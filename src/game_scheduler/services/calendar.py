@@ -17,6 +17,7 @@ from game_scheduler.domain.permissions import Actor
 from game_scheduler.domain.status import ends_at
 from game_scheduler.errors import NotFound
 from game_scheduler.models import Game, GameStatus, Participant, User, new_calendar_token
+from game_scheduler.services import members
 from game_scheduler.services.loading import load_game
 from game_scheduler.services.registry import ensure_user
 
@@ -124,6 +125,7 @@ async def feed_ics(db: AsyncSession, token: str) -> bytes:
         await db.execute(
             select(Game)
             .where(or_(Game.host_id == user.id, Game.id.in_(joined)))
+            .where(Game.guild_id.not_in(members.departed_guilds(user.id)))
             .order_by(Game.scheduled_at, Game.id)
             .options(
                 selectinload(Game.participants),

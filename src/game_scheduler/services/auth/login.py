@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from game_scheduler.config import get_settings
 from game_scheduler.errors import GameSchedulerError
 from game_scheduler.models import OAuthState, User
+from game_scheduler.services import members
 from game_scheduler.services.auth import discord_api, sessions, tokens
 from game_scheduler.services.auth.discord_api import DiscordError, DiscordRejected
 from game_scheduler.services.auth.membership import encode_access, gather_access
@@ -100,6 +101,8 @@ async def complete_login(db: AsyncSession, state: str, code: str, now: datetime)
     except DiscordRejected as error:
         raise LoginFailed("Discord did not accept this login; please sign in again") from error
     user = await ensure_user(db, discord_id, name)
+    await db.flush()
+    await members.record_present(db, user.id, [a.discord_id for a in accesses], now)
     await sessions.purge_expired_sessions(db, now)
     new = await sessions.create_session(
         db, user.id, now, token_set, encode_access(accesses), cached_at=now
