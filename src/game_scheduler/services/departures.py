@@ -1,4 +1,4 @@
-"""A member seen gone from a server loses their upcoming signups there (seats go to the waitlist)."""
+"""A member seen gone from a server loses their upcoming signups there; the waitlist moves up."""
 
 from __future__ import annotations
 

@@ -27,7 +27,9 @@ async def _guild_ids(session: AsyncSession, guild_discord_ids: Iterable[int]) ->
     ids = list(guild_discord_ids)
     if not ids:
         return {}
-    rows = await session.execute(select(Guild.discord_id, Guild.id).where(Guild.discord_id.in_(ids)))
+    rows = await session.execute(
+        select(Guild.discord_id, Guild.id).where(Guild.discord_id.in_(ids))
+    )
     return {discord_id: guild_id for discord_id, guild_id in rows.all()}
 
 
@@ -119,4 +121,3 @@ async def upcoming_signups(session: AsyncSession, user_id: int, guild_discord_id
         )
     )
     return list(rows.scalars())
-

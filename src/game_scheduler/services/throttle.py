@@ -33,20 +33,22 @@ class Limit:
     window: timedelta = MINUTE
 
 
-async def take(
-    session: AsyncSession, key: str, limit: Limit, now: datetime, what: str
-) -> None:
+async def take(session: AsyncSession, key: str, limit: Limit, now: datetime, what: str) -> None:
     """Record one action under ``key`` (in the caller's transaction) or raise Throttled."""
     if limit.count <= 0:
         return
     recent = (
-        await session.execute(
-            select(RateEvent.at)
-            .where(RateEvent.key == key, RateEvent.at > now - limit.window)
-            .order_by(RateEvent.at.desc())
-            .limit(limit.count)
+        (
+            await session.execute(
+                select(RateEvent.at)
+                .where(RateEvent.key == key, RateEvent.at > now - limit.window)
+                .order_by(RateEvent.at.desc())
+                .limit(limit.count)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     if len(recent) >= limit.count:
         wait = retry_after_seconds(recent[-1], limit.window, now)
         raise Throttled(f"slow down: too many {what}; try again in {wait} s", wait)

@@ -69,9 +69,7 @@ async def test_host_adds_and_removes_players(app, db_url, configure):
         client_for(app, await open_session(member(HOST_ID))) as host,
         client_for(app, await open_session(stranger)) as other,
     ):
-        added = await host.post(
-            f"/api/v1/games/{game.id}/players", json={"user_id": str(guest)}
-        )
+        added = await host.post(f"/api/v1/games/{game.id}/players", json={"user_id": str(guest)})
         assert added.status_code == 201
         assert added.json()["user_id"] == str(guest)
         assert added.json()["confirmed"] is True
