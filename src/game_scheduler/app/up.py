@@ -15,6 +15,7 @@ from game_scheduler import migrate
 from game_scheduler.app.demo import seed_demo_games
 from game_scheduler.app.embedded_scheduler import EmbeddedScheduler
 from game_scheduler.app.http import create_http_app
+from game_scheduler.app.local_secret import use_local_secret_key
 from game_scheduler.bot.console_port import ConsolePort
 from game_scheduler.bot.handlers import BotHandlers
 from game_scheduler.bot.runtime import DiscordBot
@@ -99,6 +100,7 @@ async def serve(host: str, port: int, *, demo: bool, started: asyncio.Event | No
 def main(command: str, argv: list[str]) -> int:
     """Migrate the database, then serve until interrupted."""
     args = build_parser(command).parse_args(argv)
+    use_local_secret_key()
     migrate.upgrade()
     log.info("database ready: %s", get_settings().database_url.split("@")[-1])
     # uvicorn re-raises the Ctrl-C it handled once every part has shut down.
