@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
@@ -74,6 +78,22 @@ async def _on_validation(_request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(validation_body(str(error), loc), status_code=422)
 
 
+def _scrub(value: Any) -> Any:
+    """Lone surrogates (valid in JSON escapes, not in UTF-8) become U+FFFD, so 422 stays 422."""
+    if isinstance(value, str):
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v) for v in value]
+    return value
+
+
+async def _on_request_validation(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return JSONResponse({"detail": _scrub(jsonable_encoder(error.errors()))}, status_code=422)
+
+
 async def _on_domain_error(_request: Request, error: Exception) -> JSONResponse:
     status = next(
         (code for kind, code in STATUS.items() if isinstance(error, kind)),
@@ -102,6 +122,7 @@ async def _on_data_error(_request: Request, error: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     """Register the mapping on an app."""
     app.add_exception_handler(errors.ValidationError, _on_validation)
+    app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(Throttled, _on_throttled)
     app.add_exception_handler(errors.GameSchedulerError, _on_domain_error)
     app.add_exception_handler(DataError, _on_data_error)
