@@ -74,21 +74,17 @@ async def test_docs_are_off_unless_asked_for(client, configure):
         assert (await c.get("/docs")).status_code == 200
 
 
-SURROGATE_BODY = '{"channel_id": "%s", "title": "a\\ud800b", "scheduled_at": "2099-01-01T10:00Z"}'
+C = CHANNEL_ID
+BAD_BODIES = [
+    f'{{"channel_id": "{C}", "title": "a\\ud800b", "scheduled_at": "2099-01-01T10:00Z"}}',
+    '{"channel_id": "\\udfff", "title": "t", "scheduled_at": "2027-01-01T10:00Z"}',
+    f'{{"channel_id": "{C}", "title": 5, "x\\ud800": "\\ud800"}}',
+    f'{{"channel_id": "{C}", "title": "t", "scheduled_at": "0001-01-01T00:00:00+01:00"}}',
+    f'{{"channel_id": "{C}", "title": "t", "scheduled_at": "9999-12-31T23:59:59-01:00"}}',
+]
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        SURROGATE_BODY % CHANNEL_ID,
-        '{"channel_id": "\\udfff", "title": "t", "scheduled_at": "2027-01-01T10:00Z"}',
-        '{"channel_id": "%s", "title": 5, "x\\ud800": "\\ud800"}' % CHANNEL_ID,
-        '{"channel_id": "%s", "title": "t", "scheduled_at": "0001-01-01T00:00:00+01:00"}'
-        % CHANNEL_ID,
-        '{"channel_id": "%s", "title": "t", "scheduled_at": "9999-12-31T23:59:59-01:00"}'
-        % CHANNEL_ID,
-    ],
-)
+@pytest.mark.parametrize("body", BAD_BODIES)
 async def test_lone_surrogates_and_extreme_dates_are_422(app, db_url, body):
     await seed_channel()
     admin = member(player_id(), manage=True)

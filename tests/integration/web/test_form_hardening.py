@@ -1,11 +1,10 @@
-"""Issue 12 items 4 and 8 on the dashboard: control characters and extreme dates are form errors."""
+"""Issue 12 items 4 and 8 on the dashboard: control characters and bad dates are form errors."""
 
 from datetime import timedelta
 
 import pytest
 
 from game_scheduler.models import utcnow
-
 from tests.support.factories import CHANNEL_ID, GUILD_ID
 from tests.support.web import csrf_for, field_error
 
