@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     removal_dm_grace_minutes: int = 10
     max_body_bytes: int = 1024 * 1024
     api_docs: bool = False
+    discord_members_intent: bool = False
 
 
 def secret_key_problem(settings: Settings) -> str | None:
