@@ -89,7 +89,7 @@ async def require_member(
 ) -> None:
     """Refuse (422 on ``user_id``) a host signing up someone who is not in the game's server.
 
-    Asks Discord (with the bot's token) only when we have never seen the user there, and with
+    Asks Discord (with the bot's token) only when we have not seen the user there, and with
     no database connection held while it waits.
     """
     game = await load_game(session, game_id, actor)
@@ -97,7 +97,7 @@ async def require_member(
     guild_id, guild_discord_id = game.guild_id, game.guild.discord_id
     known = await known_standing(session, guild_id, user_discord_id)
     await session.commit()
-    if known is None:
+    if not known:  # never seen there, or seen leaving: they may have (re)joined since
         known = await discord_api.bot_sees_member(guild_discord_id, user_discord_id)
         if known:
             user = await ensure_user(session, user_discord_id)

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.events import Envelope
-from game_scheduler.models import OutboxEvent, User
+from game_scheduler.models import OutboxEvent, User, utcnow
+from game_scheduler.services import members
 from tests.fakes.discord_oauth import BOT_TOKEN
 from tests.support.api import client_for, open_session
 from tests.support.factories import GUILD_ID, HOST_ID, create_game, member, player_id, seed_channel
@@ -67,6 +68,11 @@ async def test_host_cannot_add_a_non_member(app, db_url, fake_discord, configure
     fake_discord.add_user(inside, "inside")
     fake_discord.join(inside, GUILD_ID)
     fake_discord.add_user(outside, "outside")
+    await seed_member(inside)
+    async with get_db_session() as db:  # seen leaving once; Discord says they are back
+        user_id = (await db.execute(select(User.id).where(User.discord_id == inside))).scalar_one()
+        await members.record_left(db, user_id, GUILD_ID, utcnow())
+        await db.commit()
     async with client_for(app, await open_session(member(HOST_ID))) as host:
         refused = await host.post(
             f"/api/v1/games/{game.id}/players", json={"user_id": str(outside)}
