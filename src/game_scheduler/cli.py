@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from game_scheduler.config import get_settings
+from game_scheduler.config import get_settings, secret_key_problem
 
 # Each subcommand's implementation lives with its process; importing lazily keeps `--help` fast
 # and lets a process start without the other processes' dependencies loaded.
@@ -54,8 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The processes of a real deployment: they refuse the public default SECRET_KEY.
+GUARDED = {"api", "bot", "worker", "beat"}
+
+
 def _delegate(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
+        problem = secret_key_problem(get_settings()) if name in GUARDED else None
+        if problem is not None:
+            print(f"game-scheduler {name}: {problem}", file=sys.stderr)
+            return 2
         try:
             target = importlib.import_module(module)
         except ModuleNotFoundError as error:

@@ -8,6 +8,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - public on purpose; refused in production
+SECRET_KEY_MIN_LENGTH = 32
+
 
 class Settings(BaseSettings):
     """Every setting comes from an environment variable of the same name (upper case)."""
@@ -24,7 +27,7 @@ class Settings(BaseSettings):
     discord_gateway_url: str = "wss://gateway.discord.gg"
     discord_oauth_url: str = "https://discord.com/oauth2/authorize"
 
-    secret_key: SecretStr = SecretStr("dev-insecure-change-me")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     public_url: str = "http://127.0.0.1:8000"
 
     default_reminder_offsets: list[int] = Field(default_factory=lambda: [60, 15])
@@ -46,12 +49,34 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    signup_changes_per_minute: int = 5
+    login_attempts_per_minute: int = 20
+    removal_dm_grace_minutes: int = 10
+    max_body_bytes: int = 1024 * 1024
+    api_docs: bool = False
+    discord_members_intent: bool = False
+
     def beat_schedule_file(self) -> Path:
         """BEAT_SCHEDULE_PATH, else $XDG_STATE_HOME/game-scheduler/celerybeat-schedule."""
         if self.beat_schedule_path is not None:
             return self.beat_schedule_path
         state = self.xdg_state_home or Path.home() / ".local" / "state"
         return state / "game-scheduler" / "celerybeat-schedule"
+
+
+def secret_key_problem(settings: Settings) -> str | None:
+    """Why SECRET_KEY is unsafe for a public (https) or PostgreSQL deployment; None when fine."""
+    public = settings.public_url.lower().startswith("https://")
+    shared = settings.database_url.lower().startswith("postgresql")
+    key = settings.secret_key.get_secret_value()
+    if not (public or shared) or (key != DEFAULT_SECRET_KEY and len(key) >= SECRET_KEY_MIN_LENGTH):
+        return None
+    where = "PUBLIC_URL is https" if public else "DATABASE_URL is PostgreSQL"
+    return (
+        f"SECRET_KEY must be a random value of at least {SECRET_KEY_MIN_LENGTH} characters"
+        f" when {where} (it encrypts stored Discord tokens); generate one with:"
+        " python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )
 
 
 @lru_cache(maxsize=1)

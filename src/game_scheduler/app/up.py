@@ -16,6 +16,7 @@ from game_scheduler import migrate
 from game_scheduler.app.demo import seed_demo_games
 from game_scheduler.app.embedded_scheduler import EmbeddedScheduler
 from game_scheduler.app.http import create_http_app
+from game_scheduler.app.local_secret import use_local_secret_key
 from game_scheduler.bot.console_port import ConsolePort
 from game_scheduler.bot.handlers import BotHandlers
 from game_scheduler.bot.runtime import DiscordBot
@@ -111,6 +112,7 @@ async def shut_down(
 def main(command: str, argv: list[str]) -> int:
     """Migrate the database, then serve until interrupted."""
     args = build_parser(command).parse_args(argv)
+    use_local_secret_key()
     migrate.upgrade()
     log.info("database ready: %s", get_settings().database_url.split("@")[-1])
     # uvicorn re-raises the Ctrl-C it handled once every part has shut down.

@@ -85,10 +85,10 @@ def parse_local_time(values: Values, field: str, errors: Errors) -> datetime | N
     if not re.fullmatch(r"[+-]?\d{1,4}", offset_text) or abs(int(offset_text)) > MAX_TZ_OFFSET:
         errors[field] = "your browser sent an unknown time zone; reload the page"
         return None
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
     try:
+        if local.tzinfo is not None:
+            return local.astimezone(UTC)
         return (local + timedelta(minutes=int(offset_text))).replace(tzinfo=UTC)
-    except OverflowError:
+    except OverflowError:  # year 1 or 9999 pushed past the calendar's ends
         errors[field] = "enter a date and time"
         return None

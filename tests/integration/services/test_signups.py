@@ -10,6 +10,7 @@ from game_scheduler.models import GameStatus, OutboxEvent
 from game_scheduler.services import games, signups
 from game_scheduler.services.loading import load_game
 from tests.support.factories import GUILD_ID, HOST_ID, create_game, member, player_id, seed_channel
+from tests.support.members import seed_member
 
 
 async def _join(game_id, actor):
@@ -137,10 +138,12 @@ async def test_no_signups_after_cancel(db_url):
         assert (await load_game(session, game.id)).status is GameStatus.CANCELLED
 
 
-async def test_host_adds_and_removes_players(db_url):
+async def test_host_adds_and_removes_players(db_url, configure):
+    configure(removal_dm_grace_minutes="0")
     await seed_channel()
     game = await create_game(max_players=1)
     a, b = player_id(), player_id()
+    await seed_member(a, b)
     async with get_db_session() as session:
         await signups.add_player(session, member(HOST_ID), game.id, a)
     async with get_db_session() as session:

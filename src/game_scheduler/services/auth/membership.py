@@ -18,6 +18,7 @@ from game_scheduler.config import get_settings
 from game_scheduler.domain.permissions import Actor, Membership
 from game_scheduler.errors import GameSchedulerError
 from game_scheduler.models import Guild, WebSession, utcnow
+from game_scheduler.services import departures, members
 from game_scheduler.services.auth import discord_api, sessions
 from game_scheduler.services.auth.discord_api import DiscordRejected, DiscordUnavailable
 
@@ -243,7 +244,13 @@ async def resolve_actor(db: AsyncSession, web_session: WebSession, now: datetime
     except DiscordRejected as error:
         ended = await _end_session(db, web_session, "your Discord login expired; sign in again")
         raise ended from error
+    previous = {a.discord_id for a in cached_access(web_session)}
     web_session.discord_cache = encode_access(accesses)
     web_session.discord_cached_at = now
+    current = [a.discord_id for a in accesses]
+    await members.record_present(db, web_session.user_id, current, now)
     await db.commit()
-    return actor_from_cache(web_session)
+    actor = actor_from_cache(web_session)
+    for gone in sorted(previous - set(current)):
+        await departures.member_left(db, gone, actor.discord_id, now)
+    return actor
