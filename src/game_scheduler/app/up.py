@@ -6,15 +6,19 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import socket
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import uvicorn
 
 from game_scheduler import migrate
+from game_scheduler.app.banner import start_banner
 from game_scheduler.app.demo import seed_demo_games
 from game_scheduler.app.embedded_scheduler import EmbeddedScheduler
 from game_scheduler.app.http import create_http_app
+from game_scheduler.app.listening import PortUnavailable, bind_listener, url_of
 from game_scheduler.bot.console_port import ConsolePort
 from game_scheduler.bot.handlers import BotHandlers
 from game_scheduler.bot.runtime import DiscordBot
@@ -48,7 +52,9 @@ def _console_feed(port: ConsolePort) -> ConsoleFeed:
     return feed
 
 
-async def serve(host: str, port: int, *, demo: bool, started: asyncio.Event | None = None) -> None:
+async def serve(
+    listener: socket.socket, *, demo: bool, started: asyncio.Event | None = None
+) -> None:
     """Run until the server is told to stop (Ctrl-C / SIGTERM), then shut every part down."""
     settings = get_settings()
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
@@ -67,24 +73,25 @@ async def serve(host: str, port: int, *, demo: bool, started: asyncio.Event | No
         console_messages=_console_feed(console) if console is not None else None,
         demo_login=True,
     )
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     await bus.start()
     try:
         if discord_bot is not None:
             await discord_bot.start()
-        if demo:
-            await seed_demo_games()
+        seeded = await seed_demo_games() if demo else False
         scheduler.start()
-        serving = asyncio.create_task(server.serve())
+        serving = asyncio.create_task(server.serve(sockets=[listener]))
         # uvicorn exposes readiness only as a flag.
         while not server.started and not serving.done():  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         if server.started:
-            bot = "Discord bot" if discord_bot is not None else "console bot (no DISCORD_TOKEN)"
-            print(
-                f"Game Scheduler is up at http://{host}:{port}/ with the {bot}; Ctrl-C stops it.",
-                flush=True,
+            banner = start_banner(
+                url_of(listener),
+                discord_bot=discord_bot is not None,
+                discord_login=bool(settings.discord_client_id),
+                demo=seeded,
             )
+            print(banner, flush=True)
             if started is not None:
                 started.set()
         await serving
@@ -99,10 +106,17 @@ async def serve(host: str, port: int, *, demo: bool, started: asyncio.Event | No
 def main(command: str, argv: list[str]) -> int:
     """Migrate the database, then serve until interrupted."""
     args = build_parser(command).parse_args(argv)
-    migrate.upgrade()
-    log.info("database ready: %s", get_settings().database_url.split("@")[-1])
-    # uvicorn re-raises the Ctrl-C it handled once every part has shut down.
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.host, args.port, demo=args.demo))
+    # Bound first: a busy port is said in one line before anything else has started.
+    try:
+        listener = bind_listener(args.host, args.port)
+    except PortUnavailable as error:
+        print(error, file=sys.stderr)
+        return 2
+    with listener:
+        migrate.upgrade()
+        log.info("database ready: %s", get_settings().database_url.split("@")[-1])
+        # uvicorn re-raises the Ctrl-C it handled once every part has shut down.
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(listener, demo=args.demo))
     print("Game Scheduler stopped.", flush=True)
     return 0
