@@ -37,6 +37,7 @@ def _render_new(
         "form": form,
         "editing": None,
         "action": f"/servers/{view.guild.discord_id}/games",
+        "form_url": f"/servers/{view.guild.discord_id}/games/new",
         "default_duration": get_settings().default_duration_minutes,
     }
     return render(request, "game_form.html", context, viewer=principal, status=status)
@@ -89,6 +90,7 @@ def _render_edit(
         "form": form,
         "editing": game,
         "action": f"/games/{game.id}/edit",
+        "form_url": f"/games/{game.id}/edit",
         "inherited_offsets": inherited_offsets(game.channel, game.guild),
         "default_duration": get_settings().default_duration_minutes,
     }

@@ -80,6 +80,41 @@ function setUpCopyButtons() {
   }
 }
 
+// Characters as the server counts them: code points, and a line break is sent as CR LF.
+function countCharacters(field) {
+  const text = field.value;
+  const breaks = field.tagName === "TEXTAREA" ? (text.match(/\n/g) || []).length : 0;
+  return [...text].length + breaks;
+}
+
+// maxlength would cut a paste silently; instead keep the text and say how much is too much.
+function setUpCounters() {
+  for (const counter of document.querySelectorAll("[data-counter-for]")) {
+    const field = document.getElementById(counter.dataset.counterFor);
+    if (!field) continue;
+    const limit = Number(field.getAttribute("maxlength"));
+    if (!limit) continue;
+    field.removeAttribute("maxlength");
+    field.dataset.limit = String(limit);
+    const update = () => {
+      const used = countCharacters(field);
+      const over = used - limit;
+      counter.textContent = over > 0
+        ? `${used} / ${limit} characters: ${over} too many`
+        : `${used} / ${limit} characters`;
+      counter.classList.toggle("over", over > 0);
+    };
+    field.addEventListener("input", update);
+    update();
+  }
+}
+
+// A refused form was answered to a POST; make the address the form's page, so a reload GETs it.
+function forgetPost() {
+  const url = document.body.dataset.replaceUrl;
+  if (url) history.replaceState(null, "", url);
+}
+
 function focusErrors() {
   const summary = document.querySelector("[data-focus]");
   if (summary) summary.focus();
@@ -90,5 +125,7 @@ document.addEventListener("DOMContentLoaded", () => {
   setUpTimeForms();
   setUpChannelPicker();
   setUpCopyButtons();
+  setUpCounters();
+  forgetPost();
   focusErrors();
 });
