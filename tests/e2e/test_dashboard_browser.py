@@ -82,6 +82,10 @@ async def test_host_creates_edits_and_cancels_a_game(context, live):
     await page.get_by_role("button", name="Create game").click()
     offsets_error = page.locator("#reminder_offsets-error")
     await expect(offsets_error).to_contain_text("separated by commas")
+    # Both problems in one answer, not one per submit.
+    await expect(page.locator("#scheduled_at-error")).to_have_text(
+        "start time must be in the future"
+    )
     await expect(page.locator("[data-focus]")).to_be_focused()
     await expect(page.get_by_label("Title")).to_have_value("Gloomhaven")
 
@@ -199,3 +203,38 @@ async def test_a_second_player_waits_and_is_promoted(context, live):
     await expect(other.get_by_text("You have a seat")).to_be_visible()
     await expect(other.locator("#players-heading")).to_have_text("Players (1/1)")
     await other_context.close()
+
+
+async def test_a_refused_form_lists_every_problem_and_a_reload_does_not_post(context, live):
+    server, fake = live
+    fake.add_user(HOST_ID, "hostess")
+    fake.join(HOST_ID, GUILD_ID, "Test Server")
+    page = await _sign_in(context, live, HOST_ID)
+    await page.get_by_role("link", name="New game").click()
+    past = (datetime.now(NEW_YORK) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    await page.get_by_label("Starts").fill(past)
+    await page.get_by_label("Max players").fill("2")
+    await page.get_by_label("Min players").fill("5")
+    # A paste past the limit is kept whole and the counter says by how much it is too long.
+    where = page.get_by_label("Where")
+    await where.fill("x" * 250)
+    await expect(where).to_have_value("x" * 250)
+    counter = page.locator('[data-counter-for="location"]')
+    await expect(counter).to_have_text("250 / 200 characters: 50 too many")
+    await expect(counter).to_have_class(re.compile(r"\bover\b"))
+    await page.get_by_role("button", name="Create game").click()
+
+    summary = page.locator(".error-summary li")
+    await expect(summary).to_have_count(4)  # title, start, min players, where
+    for field in ("title", "scheduled_at", "min_players", "location"):
+        await expect(page.locator(f"#{field}-error")).to_be_visible()
+    await expect(page).to_have_title(re.compile(r"^Fix 4 problems — New game"))
+    await expect(page).to_have_url(f"{server.url}/servers/{GUILD_ID}/games/new")
+
+    methods: list[str] = []
+    page.on("request", lambda request: methods.append(request.method))
+    await page.reload()
+    await expect(page.get_by_role("heading", name="New game")).to_be_visible()
+    assert "POST" not in methods
+    with get_sync_db_session() as db:
+        assert db.execute(select(Game)).first() is None
