@@ -51,6 +51,8 @@ async def new_game(
     view = await settings.get_guild(db, principal.actor, guild_id)
     choices = channel_choices(view, principal.actor)
     if not choices:
+        if not any(c.enabled for c in view.channels):
+            raise NotAllowed("no channel in this server accepts games yet")
         raise NotAllowed("you need a host role to post games in this server")
     chosen = channel if channel in {str(c.discord_id) for c in choices} else ""
     return _render_new(request, principal, view, choices, GameForm.blank(chosen))
