@@ -45,7 +45,13 @@ def build_parser(command: str) -> argparse.ArgumentParser:
 def _console_feed(port: ConsolePort) -> ConsoleFeed:
     def feed() -> Sequence[Mapping[str, Any]]:
         return [
-            {"at": m.sent_at, "target": m.target, "text": f"[{m.action}] {m.text}"}
+            {
+                "at": m.sent_at,
+                "action": m.action,
+                "target": m.target,
+                "text": m.text,
+                "game_id": m.game_id,
+            }
             for m in port.messages
         ]
 

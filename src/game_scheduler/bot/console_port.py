@@ -26,6 +26,7 @@ class ConsoleMessage:
     text: str
     message_id: int | None = None
     sent_at: datetime = field(default_factory=utcnow)
+    game_id: int | None = None  # the game an announcement is about
 
 
 def render_embed(embed: discord.Embed) -> str:
@@ -65,7 +66,11 @@ class ConsolePort:
         self._posted[message_id] = announcement.game_id
         text = self._announcement_text(announcement)
         self._shown[message_id] = text
-        self._record(ConsoleMessage("post", f"channel {channel_id}", text, message_id))
+        self._record(
+            ConsoleMessage(
+                "post", f"channel {channel_id}", text, message_id, game_id=announcement.game_id
+            )
+        )
         return message_id
 
     async def edit_announcement(
@@ -80,7 +85,11 @@ class ConsolePort:
             log.info("[console edit to channel %s] message %s unchanged", channel_id, message_id)
             return
         self._shown[message_id] = text
-        self._record(ConsoleMessage("edit", f"channel {channel_id}", text, message_id))
+        self._record(
+            ConsoleMessage(
+                "edit", f"channel {channel_id}", text, message_id, game_id=announcement.game_id
+            )
+        )
 
     async def send_dm(
         self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None

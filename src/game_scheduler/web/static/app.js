@@ -11,13 +11,51 @@ function localInputValue(date) {
 }
 
 function localiseTimes() {
-  const format = new Intl.DateTimeFormat(undefined, {
+  const options = {
     weekday: "short", day: "numeric", month: "short", year: "numeric",
     hour: "2-digit", minute: "2-digit", timeZoneName: "short",
-  });
+  };
+  const format = new Intl.DateTimeFormat(undefined, options);
+  const withSeconds = new Intl.DateTimeFormat(undefined, { ...options, second: "2-digit" });
   for (const el of document.querySelectorAll("time[data-local]")) {
     const date = new Date(el.getAttribute("datetime"));
-    if (!Number.isNaN(date.getTime())) el.textContent = format.format(date);
+    const chosen = el.hasAttribute("data-seconds") ? withSeconds : format;
+    if (!Number.isNaN(date.getTime())) el.textContent = chosen.format(date);
+  }
+}
+
+// Discord's <t:…:style> timestamps, formatted as the Discord client does in the reader's zone.
+const DISCORD_STYLES = {
+  t: { hour: "2-digit", minute: "2-digit" },
+  T: { hour: "2-digit", minute: "2-digit", second: "2-digit" },
+  d: { day: "2-digit", month: "2-digit", year: "numeric" },
+  D: { day: "numeric", month: "long", year: "numeric" },
+  f: { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" },
+  F: {
+    weekday: "long", day: "numeric", month: "long", year: "numeric",
+    hour: "2-digit", minute: "2-digit",
+  },
+};
+
+function relativeText(date, now) {
+  const seconds = Math.round((date.getTime() - now) / 1000);
+  const units = [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]];
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(seconds, "second");
+}
+
+function localiseDiscordTimes() {
+  const now = Date.now();
+  for (const el of document.querySelectorAll("time[data-discord-time]")) {
+    const date = new Date(el.getAttribute("datetime"));
+    if (Number.isNaN(date.getTime())) continue;
+    const style = el.dataset.discordTime;
+    el.textContent = style === "R"
+      ? relativeText(date, now)
+      : new Intl.DateTimeFormat(undefined, DISCORD_STYLES[style] || DISCORD_STYLES.f).format(date);
   }
 }
 
@@ -122,6 +160,8 @@ function focusErrors() {
 
 document.addEventListener("DOMContentLoaded", () => {
   localiseTimes();
+  localiseDiscordTimes();
+  setInterval(localiseDiscordTimes, 30000);
   setUpTimeForms();
   setUpChannelPicker();
   setUpCopyButtons();
