@@ -142,8 +142,11 @@ class GameForm:
         for field_name, message in checks.problems:
             self.errors.setdefault(field_name or FORM_ERROR, message)
 
-    def draft(self) -> GameDraft | None:
-        """The new game for the service, or None when a field cannot even be read."""
+    def draft(self, default_max_players: int | None = None) -> GameDraft | None:
+        """The new game for the service, or None when a field cannot even be read.
+
+        ``default_max_players`` is the chosen channel's cap, which a blank cap inherits.
+        """
         channel = self.values["channel_discord_id"].strip()
         if not re.fullmatch(r"\d{1,19}", channel):
             self.errors["channel_discord_id"] = "choose a channel"
@@ -152,7 +155,8 @@ class GameForm:
         max_players = parse_int(self.values, "max_players", self.errors)
         min_players = parse_int(self.values, "min_players", self.errors)
         offsets = parse_offsets(self.values, "reminder_offsets", self.errors)
-        self.check_rules(start, duration, max_players, min_players, offsets)
+        cap = default_max_players if max_players is None else max_players
+        self.check_rules(start, duration, cap, min_players, offsets)
         if self.errors or start is None:
             return None
         return GameDraft(

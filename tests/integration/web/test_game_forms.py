@@ -302,3 +302,14 @@ async def test_a_field_with_a_limit_shows_its_count(host):
     page = await host.get(f"/servers/{GUILD_ID}/games/new")
     assert 'data-counter-for="title">0 / 200 characters' in page.text
     assert 'data-counter-for="description">0 / 4000 characters' in page.text
+
+
+async def test_min_players_is_checked_against_the_channels_cap_with_other_problems(host):
+    csrf = await csrf_for(host)
+    bad = _form(csrf, min_players="12", max_players="", reminder_offsets="60, soon")
+    page = await host.post(f"/servers/{GUILD_ID}/games", data=bad)
+    assert page.status_code == 422
+    assert field_error(page.text, "min_players") == "min players must be between 1 and max players"
+    assert field_error(page.text, "reminder_offsets")
+    # The summary follows the page's order of fields.
+    assert page.text.index('href="#min_players"') < page.text.index('href="#reminder_offsets"')

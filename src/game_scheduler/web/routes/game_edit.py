@@ -67,7 +67,10 @@ async def create_game(
     view = await settings.get_guild(db, actor, guild_id)
     choices = channel_choices(view, actor)
     form = GameForm.posted({name: post.text(name) for name in FIELDS})
-    draft = form.draft()
+    chosen = next(
+        (c for c in choices if str(c.discord_id) == form.values["channel_discord_id"]), None
+    )
+    draft = form.draft(chosen.default_max_players if chosen else None)
     if draft is not None:
         if draft.channel_discord_id not in {c.discord_id for c in choices}:
             form.errors["channel_discord_id"] = "choose a channel you may post games in"
