@@ -118,7 +118,8 @@ def serve() -> tuple[uvicorn.Server, threading.Thread, str]:
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     os.environ["PUBLIC_URL"] = url
     get_settings.cache_clear()
-    server = uvicorn.Server(uvicorn.Config(create_http_app(demo_login=True, console_messages=console_feed), log_level="warning"))
+    app = create_http_app(demo_login=True, console_messages=console_feed)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
     thread.start()
     while not server.started:
