@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bot": ("game_scheduler.bot.main", "run the Discord bot and its event consumer"),
     "worker": ("game_scheduler.scheduler.cli", "run a Celery worker for the scheduler tasks"),
     "beat": ("game_scheduler.scheduler.cli", "run Celery beat (exactly one per deployment)"),
+    "invite-url": ("game_scheduler.bot.invite", "print the URL that adds the bot to a server"),
 }
 
 

@@ -66,15 +66,24 @@ SIGNUP_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
+def validation_entry(message: str, loc: list[str]) -> dict[str, object]:
+    """One problem in FastAPI's own 422 shape, so clients handle one format."""
+    return {"type": "value_error", "loc": loc, "msg": message, "input": None}
+
+
 def validation_body(message: str, loc: list[str]) -> dict[str, object]:
     """FastAPI's own 422 shape, so clients handle one format."""
-    return {"detail": [{"type": "value_error", "loc": loc, "msg": message, "input": None}]}
+    return {"detail": [validation_entry(message, loc)]}
 
 
 async def _on_validation(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, errors.ValidationError)
-    loc = ["body", error.field] if error.field else ["body"]
-    return JSONResponse(validation_body(str(error), loc), status_code=422)
+    # Every problem found, one entry each, as FastAPI lists its own.
+    detail = [
+        validation_entry(message, ["body", field] if field else ["body"])
+        for field, message in error.problems
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 def _scrub(value: Any) -> Any:

@@ -14,6 +14,7 @@ from game_scheduler.database import get_db_session, lock_for_write
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, status
+from game_scheduler.domain.checks import Checks
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
 from game_scheduler.messaging.events import EventType
@@ -115,29 +116,39 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
         actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids
     ):
         raise NotAllowed("you need a host role to post games in this channel")
-    max_players = rules.check_max_players(
+    checks = Checks()
+    max_players = checks.run(
+        rules.check_max_players,
         _first_set(
             draft.max_players,
             channel.default_max_players,
             guild.default_max_players,
             settings.default_max_players,
-        )
+        ),
     )
     fields = {
-        "title": rules.clean_title(draft.title),
-        "description": rules.clean_text(draft.description, "description"),
-        "location": rules.clean_text(draft.location, "location", rules.LOCATION_MAX),
-        "signup_instructions": rules.clean_text(draft.signup_instructions, "signup_instructions"),
-        "scheduled_at": rules.check_start(draft.scheduled_at, now),
-        "duration_minutes": rules.check_duration(
-            _first_set(draft.duration_minutes, settings.default_duration_minutes)
+        "title": checks.run(rules.clean_title, draft.title),
+        "description": checks.run(rules.clean_text, draft.description, "description"),
+        "location": checks.run(rules.clean_text, draft.location, "location", rules.LOCATION_MAX),
+        "signup_instructions": checks.run(
+            rules.clean_text, draft.signup_instructions, "signup_instructions"
+        ),
+        "scheduled_at": checks.run(rules.check_start, draft.scheduled_at, now),
+        "duration_minutes": checks.run(
+            rules.check_duration,
+            _first_set(draft.duration_minutes, settings.default_duration_minutes),
         ),
         "max_players": max_players,
-        "min_players": rules.check_min_players(draft.min_players, max_players),
+        "min_players": checks.run(
+            rules.check_min_players, draft.min_players, max_players or rules.MAX_PLAYERS_LIMIT
+        ),
         "reminder_offsets": (
-            None if draft.reminder_offsets is None else validate_offsets(draft.reminder_offsets)
+            None
+            if draft.reminder_offsets is None
+            else checks.run(validate_offsets, draft.reminder_offsets)
         ),
     }
+    checks.raise_any()
     host = await ensure_user(session, actor.discord_id, actor.username)
     game = Game(
         guild=guild,
@@ -178,8 +189,10 @@ async def update_game(
             setattr(game, field, value)
             changed.append(field)
 
+    checks = Checks()
+    accepted: dict[str, object] = {}
     if "title" in given and changes.title is not None:
-        assign("title", rules.clean_title(changes.title))
+        accepted["title"] = checks.run(rules.clean_title, changes.title)
     for field, limit in (
         ("description", rules.TEXT_MAX),
         ("location", rules.LOCATION_MAX),
@@ -187,25 +200,36 @@ async def update_game(
     ):
         value = getattr(changes, field)
         if field in given and value is not None:
-            assign(field, rules.clean_text(value, field, limit))
+            accepted[field] = checks.run(rules.clean_text, value, field, limit)
     if "duration_minutes" in given and changes.duration_minutes is not None:
-        assign("duration_minutes", rules.check_duration(changes.duration_minutes))
+        accepted["duration_minutes"] = checks.run(rules.check_duration, changes.duration_minutes)
     if "scheduled_at" in given and changes.scheduled_at is not None:
         if game.status is not GameStatus.SCHEDULED:
-            raise ValidationError("a game that has started cannot be rescheduled", "scheduled_at")
-        assign("scheduled_at", rules.check_start(changes.scheduled_at, now))
+            checks.problems.append(
+                ("scheduled_at", "a game that has started cannot be rescheduled")
+            )
+        else:
+            accepted["scheduled_at"] = checks.run(rules.check_start, changes.scheduled_at, now)
     if "reminder_offsets" in given:
-        offsets = (
-            None if changes.reminder_offsets is None else validate_offsets(changes.reminder_offsets)
+        offsets = changes.reminder_offsets
+        accepted["reminder_offsets"] = (
+            None if offsets is None else checks.run(validate_offsets, offsets)
         )
-        assign("reminder_offsets", offsets)
+    new_max = game.max_players
+    if "max_players" in given and changes.max_players is not None:
+        checked = checks.run(rules.check_max_players, changes.max_players)
+        accepted["max_players"] = checked
+        new_max = rules.MAX_PLAYERS_LIMIT if checked is None else checked
+    new_min = game.min_players
+    if "min_players" in given and changes.min_players is not None:
+        new_min = changes.min_players
+        accepted["min_players"] = new_min
+    checks.run(rules.check_min_players, new_min, new_max)
+    checks.raise_any()
 
     old_max = game.max_players
-    if "max_players" in given and changes.max_players is not None:
-        assign("max_players", rules.check_max_players(changes.max_players))
-    if "min_players" in given and changes.min_players is not None:
-        assign("min_players", changes.min_players)
-    rules.check_min_players(game.min_players, game.max_players)
+    for field, value in accepted.items():
+        assign(field, value)
 
     if not changed:
         return game

@@ -17,9 +17,10 @@ Errors = dict[str, str]
 
 
 def add_error(errors: Errors, error: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """File a service's error under its field (or the form's, when it names none we show)."""
-    field = (rename or {}).get(error.field or "", error.field) or FORM_ERROR
-    errors.setdefault(field, str(error))
+    """File each of a service's problems under its field (or the form's, when it names none)."""
+    for name, message in error.problems:
+        field = (rename or {}).get(name or "", name) or FORM_ERROR
+        errors.setdefault(field, message)
 
 
 def parse_int(values: Values, field: str, errors: Errors, *, required: bool = False) -> int | None:

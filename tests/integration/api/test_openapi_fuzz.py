@@ -96,11 +96,16 @@ def served(seeded) -> Iterator[Served]:
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # Up to a minute, then fail plainly: a loaded machine can take more than the ten
+        # seconds the old loop gave (it then fuzzed a server that was not listening yet).
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                if httpx.get(f"{base_url}/healthz", timeout=1).status_code < 600:
-                    break
+                httpx.get(f"{base_url}/healthz", timeout=5)
+                break
             except httpx.HTTPError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the API server did not start")
                 time.sleep(0.1)
         yield Served(base_url, signed_in.cookie, signed_in.csrf_token, game_id, doomed_game_id)
     finally:
