@@ -69,3 +69,4 @@ async def sync_reminders(session: AsyncSession, game: Game, now: datetime) -> No
         row.due_at = step.due_at
         row.last_error = step.reason
         row.sent_at = None
+        row.enqueued_for = None  # re-armed at an old due time: the dispatch must see it again

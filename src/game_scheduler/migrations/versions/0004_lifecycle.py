@@ -1,7 +1,7 @@
 """game.announcement_error (why the bot could not post it) and web_session's token refresh claim
 
 Revision ID: 0004_lifecycle
-Revises: 0002_bot
+Revises: 0003_sched
 Create Date: 2026-12-01 15:20:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_lifecycle"
-down_revision: str | None = "0002_bot"
+down_revision: str | None = "0003_sched"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """rate_event (signup and login throttles) and guild_member (who is, or was, in which server)
 
 Revision ID: 0005_security
-Revises: 0002_bot
+Revises: 0004_lifecycle
 Create Date: 2026-12-01 15:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_security"
-down_revision: str | None = "0002_bot"
+down_revision: str | None = "0004_lifecycle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
