@@ -69,6 +69,7 @@ async def serve(host: str, port: int, *, demo: bool, started: asyncio.Event | No
     )
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     await bus.start()
+    resync = asyncio.create_task(handlers.keeper.resync_until_done())
     try:
         if discord_bot is not None:
             await discord_bot.start()
@@ -91,6 +92,8 @@ async def serve(host: str, port: int, *, demo: bool, started: asyncio.Event | No
     finally:
         scheduler.stop()
         await bus.stop()
+        resync.cancel()
+        await handlers.keeper.close(grace=5.0)
         if discord_bot is not None:
             await discord_bot.close()
         await dispose_engines()
