@@ -100,5 +100,5 @@ async def seated_player(game: Game) -> int:
     """A new player who joins ``game`` (and holds a seat if one is free)."""
     player = player_id()
     async with get_db_session() as session:
-        await signups.join_game(session, member(player), game.id)
+        await signups.join_game(session, member(player, game.guild.discord_id), game.id)
     return player

@@ -3,10 +3,8 @@
 import asyncio
 import logging
 
-import pytest
-
 from game_scheduler.bot.main import build_runner, serve
-from game_scheduler.bot.runtime import ConsoleBot, DiscordBot
+from game_scheduler.bot.runtime import ConsoleBot
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.publisher import AsyncPublisher
 from game_scheduler.services import signups
@@ -20,25 +18,6 @@ from tests.integration.bot.support import (
 )
 from tests.support.factories import CHANNEL_ID, create_game, member, player_id, seed_channel
 from tests.support.waiting import wait_until
-
-
-@pytest.fixture
-async def bot_process(db_url, rabbitmq_url, point_bot_at, empty_queues):
-    """``serve()`` as ``game-scheduler bot`` runs it, logged in to the fake Discord."""
-    settings = point_bot_at(rabbitmq_url=rabbitmq_url)
-    runner = DiscordBot(
-        settings.discord_token.get_secret_value(),
-        settings=settings,
-        guild_ready_timeout=0.1,
-        consume=True,
-    )
-    stop = asyncio.Event()
-    serving = asyncio.create_task(serve(runner, settings, stop))
-    await wait_until(lambda: runner._connection is not None or serving.done(), within=10)
-    await runner.wait_ready(within=10)
-    yield runner
-    stop.set()
-    await serving
 
 
 async def test_game_created_on_rabbitmq_is_announced_and_a_click_updates_it(
