@@ -12,10 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.database import get_db_session
 from game_scheduler.domain import dm_rules, waitlist
-from game_scheduler.errors import NotFound
 from game_scheduler.messaging.events import Envelope, SendDm
-from game_scheduler.models import DmDelivery, Game, utcnow
-from game_scheduler.services.loading import load_game
+from game_scheduler.models import DmDelivery, Game, Participant, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +39,42 @@ class Attempt:
     check_channel: bool
 
 
-def game_now(game: Game) -> dm_rules.GameNow:
-    """The rules' view of a loaded game."""
-    ids = [p.user.discord_id for p in game.participants]
-    confirmed = {i for rank, i in enumerate(ids) if waitlist.is_confirmed(rank, game.max_players)}
-    return dm_rules.GameNow(
-        status=game.status,
-        starts_at=int(game.scheduled_at.timestamp()),
-        host_id=game.host.discord_id,
+@dataclass(frozen=True)
+class GameFacts:
+    """The game as the DM is about to go out: the rules' view, and what the text shows."""
+
+    rules: dm_rules.GameNow
+    title: str
+
+
+async def read_game(session: AsyncSession, game_id: int) -> GameFacts | None:
+    """Two small queries rather than the whole game graph: this runs before every DM."""
+    row = (
+        await session.execute(
+            select(Game.status, Game.scheduled_at, Game.max_players, Game.title, User.discord_id)
+            .join(User, User.id == Game.host_id)
+            .where(Game.id == game_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    ids = (
+        await session.scalars(
+            select(User.discord_id)
+            .join(Participant, Participant.user_id == User.id)
+            .where(Participant.game_id == game_id)
+            .order_by(Participant.position)
+        )
+    ).all()
+    confirmed = {i for rank, i in enumerate(ids) if waitlist.is_confirmed(rank, row.max_players)}
+    rules = dm_rules.GameNow(
+        status=row.status,
+        starts_at=int(row.scheduled_at.timestamp()),
+        host_id=row.discord_id,
         confirmed_ids=frozenset(confirmed),
         waitlisted_ids=frozenset(ids) - confirmed,
     )
+    return GameFacts(rules, row.title)
 
 
 class DmLedger:
@@ -66,8 +89,8 @@ class DmLedger:
             row = await session.scalar(select(DmDelivery).where(DmDelivery.event_id == event_id))
             if row is not None and row.route != ROUTE_SENDING:
                 return None
-            game = await self._load(session, dm.game_id)
-            view = game_now(game) if game is not None else None
+            game = await read_game(session, dm.game_id)
+            view = game.rules if game is not None else None
             reason = dm_rules.expiry_reason(dm.kind.value, dm.starts_at, recipient, view)
             if row is not None:  # an earlier attempt whose outcome was never recorded
                 if reason is not None:
@@ -80,7 +103,7 @@ class DmLedger:
             route, detail = ROUTE_SENDING, ""
             if reason is not None:
                 route, detail = ROUTE_EXPIRED, reason
-            elif dm_rules.is_rate_limited(
+            elif dm.kind.value not in dm_rules.RATE_LIMIT_EXEMPT and dm_rules.is_rate_limited(
                 dm.kind.value, await self._recent_sends(session, recipient, dm.game_id), now
             ):
                 route, detail = ROUTE_RATE_LIMITED, "too many DMs about this game to this user"
@@ -88,7 +111,7 @@ class DmLedger:
                 DmDelivery(
                     event_id=event_id,
                     recipient_discord_id=recipient,
-                    game_id=game.id if game is not None else None,
+                    game_id=dm.game_id if game is not None else None,
                     kind=dm.kind.value,
                     route=route,
                     detail=detail,
@@ -117,13 +140,6 @@ class DmLedger:
             await session.commit()
 
     @staticmethod
-    async def _load(session: AsyncSession, game_id: int) -> Game | None:
-        try:
-            return await load_game(session, game_id)
-        except NotFound:
-            return None
-
-    @staticmethod
     async def _recent_sends(session: AsyncSession, recipient: int, game_id: int) -> list[datetime]:
         since = utcnow() - dm_rules.RATE_LIMIT_WINDOW
         stmt = select(DmDelivery.created_at).where(
@@ -136,9 +152,8 @@ class DmLedger:
         return list((await session.scalars(stmt)).all())
 
     @staticmethod
-    def _current(dm: SendDm, game: Game | None) -> SendDm:
+    def _current(dm: SendDm, game: GameFacts | None) -> SendDm:
         """The DM written with the game's current title and start (they may have changed)."""
         if game is None:
             return dm
-        starts_at = int(game.scheduled_at.timestamp())
-        return dm.model_copy(update={"title": game.title, "starts_at": starts_at})
+        return dm.model_copy(update={"title": game.title, "starts_at": game.rules.starts_at})
