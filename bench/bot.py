@@ -89,6 +89,12 @@ def updated(game: SeededGame) -> Envelope:
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -202,20 +208,25 @@ async def run(args: argparse.Namespace, db_url: str, rabbitmq_url: str) -> None:
         print(f"bot log: {log}", flush=True)
         env["LOG_LEVEL"] = "INFO"
         process = scheduler_process("bot", log, ready="ready as", env=env, timeout=60)
-        await asyncio.to_thread(process.__enter__)
+        bot = await asyncio.to_thread(process.__enter__)
         try:
             announced = seeded[: args.games]
             # Post every announcement first, so the measured round is edits only.
             posted_before = len(fake.state.channel_messages(CHANNEL_ID))
             await bench.publisher.publish_many([updated(g) for g in announced])
             await bench.until(
-                lambda: len(fake.state.channel_messages(CHANNEL_ID)) - posted_before
-                >= len(announced),
+                lambda: (
+                    len(fake.state.channel_messages(CHANNEL_ID)) - posted_before >= len(announced)
+                ),
                 600,
             )
             await asyncio.sleep(2)
+            cpu = cpu_seconds(bot.pid)
             dm_rate = await bench.dm_throughput(pairs[: args.dms])
+            dm_cpu_ms = (cpu_seconds(bot.pid) - cpu) / args.dms * 1000
+            cpu = cpu_seconds(bot.pid)
             edit_rate = await bench.announcement_throughput(announced)
+            edit_cpu_ms = (cpu_seconds(bot.pid) - cpu) / len(announced) * 1000
             dm_ms, edit_ms = await bench.paced(
                 pairs[args.dms : args.dms + args.paced], announced, args.rate
             )
@@ -228,6 +239,11 @@ async def run(args: argparse.Namespace, db_url: str, rabbitmq_url: str) -> None:
         f"paced at {args.rate:g} events/s: DM p50 {statistics.median(dm_ms):.1f} ms, "
         f"p99 {percentile(dm_ms, 99):.1f} ms; edit p50 {statistics.median(edit_ms):.1f} ms, "
         f"p99 {percentile(edit_ms, 99):.1f} ms"
+    )
+    print(
+        f"bot CPU per event: DM {dm_cpu_ms:.1f} ms, announcement {edit_cpu_ms:.1f} ms "
+        f"(one core's ceiling: {1000 / dm_cpu_ms:.0f} DM events/s); load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(f"bot DM events/s: {dm_rate:.0f}")
     print(f"bot announcement events/s: {edit_rate:.0f}")
