@@ -63,6 +63,7 @@ async def test_the_same_event_on_rabbitmq_twice_sends_one_dm(
         )
 
     await wait_until(second_delivery_dropped, within=10)
+    await fake_discord.wait_for(lambda: fake_discord.state.dms_to(recipient), within=10)
     assert len(fake_discord.state.dms_to(recipient)) == 1
 
 
