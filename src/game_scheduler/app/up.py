@@ -21,6 +21,7 @@ from game_scheduler.app.embedded_scheduler import EmbeddedScheduler
 from game_scheduler.app.http import create_http_app
 from game_scheduler.app.listening import PortUnavailable, bind_listener, url_of
 from game_scheduler.app.local_secret import use_local_secret_key
+from game_scheduler.bot.announcements import AnnouncementKeeper
 from game_scheduler.bot.console_port import ConsolePort
 from game_scheduler.bot.handlers import BotHandlers
 from game_scheduler.bot.runtime import DiscordBot
@@ -83,6 +84,7 @@ async def serve(
     )
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     await bus.start()
+    resync = asyncio.create_task(handlers.keeper.resync_until_done())
     try:
         if discord_bot is not None:
             await discord_bot.start()
@@ -104,11 +106,15 @@ async def serve(
                 started.set()
         await serving
     finally:
-        await shut_down(scheduler, bus, discord_bot)
+        resync.cancel()
+        await shut_down(scheduler, bus, handlers.keeper, discord_bot)
 
 
 async def shut_down(
-    scheduler: EmbeddedScheduler, bus: InProcessBus, discord_bot: DiscordBot | None
+    scheduler: EmbeddedScheduler,
+    bus: InProcessBus,
+    keeper: AnnouncementKeeper,
+    discord_bot: DiscordBot | None,
 ) -> None:
     """Stop every part, within a second or so of Ctrl-C.
 
@@ -117,6 +123,7 @@ async def shut_down(
     """
     await asyncio.to_thread(scheduler.stop)
     await bus.stop()
+    await keeper.close(grace=5.0)
     if discord_bot is not None:
         await discord_bot.close()
     await dispose_engines()

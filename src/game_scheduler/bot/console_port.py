@@ -97,6 +97,13 @@ class ConsolePort:
         text = content if embed is None else f"{content}\n{render_embed(embed)}"
         self._record(ConsoleMessage("dm", f"user {user_id}", text))
 
+    async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
+        return [
+            m.text
+            for m in self.messages
+            if m.action == "dm" and m.target == f"user {user_id}" and m.sent_at >= since
+        ]
+
     async def post_channel_message(
         self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None
     ) -> int:

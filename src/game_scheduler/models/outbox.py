@@ -50,9 +50,14 @@ class ProcessedEvent(Base):
 
 
 class DmDelivery(Base):
-    """How a ``notification.send_dm`` reached its recipient: by DM or by a channel fallback."""
+    """What became of a ``notification.send_dm``: sending, sent (DM or channel), expired, limited.
+
+    The row is written with route ``sending`` before the message goes out, so a redelivery after a
+    crash knows an attempt was made and when (``attempted_at``), and resends with the same nonce.
+    """
 
     __tablename__ = "dm_delivery"
+    __table_args__ = (Index("ix_dm_delivery_recipient_game", "recipient_discord_id", "game_id"),)
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -64,3 +69,4 @@ class DmDelivery(Base):
     route: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
