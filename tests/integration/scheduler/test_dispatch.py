@@ -11,12 +11,17 @@ from celery.signals import after_task_publish
 from sqlalchemy import update
 
 from game_scheduler.database import get_sync_db_session
+from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.models import Reminder, utcnow
 from game_scheduler.scheduler.celery_app import SEND_NOTIFICATION
 from game_scheduler.scheduler.services.due_reminders import (
     claim_reminders_to_enqueue,
     find_lost_reminders,
     release_claims,
+)
+from game_scheduler.scheduler.services.notification_service import (
+    NotificationService,
+    SendOutcome,
 )
 from game_scheduler.scheduler.tasks.check_notifications import (
     check_upcoming_notifications,
@@ -84,6 +89,26 @@ def test_lost_reminders_are_the_enqueued_ones_long_overdue(db_url):
         found = find_lost_reminders(session, now, timedelta(seconds=60))
     assert [i for i, _ in found] == [lost.reminder_ids[15]]
     assert recent.reminder_ids[15] not in [i for i, _ in found]
+
+
+class Accepting:
+    def publish_many(self, envelopes):
+        pass
+
+
+def test_a_sent_reminder_armed_again_for_the_same_time_is_dispatched_again(db_url):
+    now = utcnow()
+    with get_sync_db_session() as session:
+        [game] = seed_games(session, [now + timedelta(minutes=15, seconds=-1)])
+    reminder_id = game.reminder_ids[15]
+    assert claim(now) == [reminder_id]
+    with get_sync_db_session() as session:
+        result = NotificationService(Accepting()).send_reminder(session, reminder_id, now)
+        assert result.outcome is SendOutcome.SENT
+        # What a writer does when it arms the reminder again (e.g. offsets set back).
+        session.get(Reminder, reminder_id).status = ReminderStatus.PENDING
+        session.commit()
+    assert claim(now) == [reminder_id]
 
 
 @pytest.mark.postgres_only

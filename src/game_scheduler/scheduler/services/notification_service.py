@@ -105,6 +105,7 @@ class NotificationService:
             envelopes += dms
             reminder = claim.reminder
             reminder.status = ReminderStatus.SENT
+            reminder.enqueued_for = None  # re-armed later, it is dispatched again at once
             reminder.sent_at = now
             reminder.attempts += 1
             reminder.last_error = None
@@ -188,6 +189,7 @@ def _skip(claim: _Claim, now: datetime) -> None:
     """Record why a reminder that came due after the start was never sent."""
     reminder = claim.reminder
     reminder.status = ReminderStatus.SKIPPED
+    reminder.enqueued_for = None
     reminder.last_error = (
         f"game started at {claim.scheduled_at.isoformat()} before the reminder was sent "
         f"(checked at {now.isoformat()})"
