@@ -1,15 +1,15 @@
-"""What the bot does for each event; run through ``handle_once`` so each event counts once."""
+"""What the bot does for each event; each handler records its outcome in its own transaction."""
 
 from __future__ import annotations
 
 import logging
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.bot.announcements import AnnouncementKeeper
 from game_scheduler.bot.dm_text import dm_text, fallback_text
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, DmClosed
+from game_scheduler.database import get_db_session
 from game_scheduler.messaging.events import Envelope, EventType, GameRef, SendDm
 from game_scheduler.messaging.handling import Handler
 from game_scheduler.models import DmDelivery, Game
@@ -51,20 +51,23 @@ class BotHandlers:
         handlers[EventType.SEND_DM] = self.send_dm
         return handlers
 
-    async def show_game(self, envelope: Envelope, session: AsyncSession) -> None:
+    async def show_game(self, envelope: Envelope) -> None:
         """Every game event ends with the announcement showing the game's current state."""
         ref = envelope.payload()
         assert isinstance(ref, GameRef)
         message_id = await self.keeper.refresh(ref.game_id)
-        if message_id is not None:
+        if message_id is None:
+            return
+        async with get_db_session() as session:
             # A plain UPDATE, only when the id changed: bookkeeping, not a version bump.
             await session.execute(
                 update(Game)
                 .where(Game.id == ref.game_id, Game.discord_message_id.is_distinct_from(message_id))
                 .values(discord_message_id=message_id, updated_at=Game.updated_at)
             )
+            await session.commit()
 
-    async def send_dm(self, envelope: Envelope, session: AsyncSession) -> None:
+    async def send_dm(self, envelope: Envelope) -> None:
         """DM the recipient; if their DMs are closed, mention them in the game's channel."""
         dm = envelope.payload()
         assert isinstance(dm, SendDm)
@@ -87,14 +90,16 @@ class BotHandlers:
             route, detail = ROUTE_FAILED, str(error)
         if route != ROUTE_DM:
             log.info("%s for user %s went by %s %s", dm.kind, recipient, route, detail)
-        game_id = await session.scalar(select(Game.id).where(Game.id == dm.game_id))
-        session.add(
-            DmDelivery(
-                event_id=str(envelope.event_id),
-                recipient_discord_id=recipient,
-                game_id=game_id,
-                kind=dm.kind.value,
-                route=route,
-                detail=detail,
+        async with get_db_session() as session:
+            game_id = await session.scalar(select(Game.id).where(Game.id == dm.game_id))
+            session.add(
+                DmDelivery(
+                    event_id=str(envelope.event_id),
+                    recipient_discord_id=recipient,
+                    game_id=game_id,
+                    kind=dm.kind.value,
+                    route=route,
+                    detail=detail,
+                )
             )
-        )
+            await session.commit()

@@ -1,13 +1,12 @@
-"""Run a handler at most once per event id, recording the id with the handler's effect."""
+"""Run a handler at most once per event id, with no transaction open while it talks to Discord."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.events import Envelope, EventType
@@ -15,43 +14,45 @@ from game_scheduler.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
 
-# A handler does its work in the given session and must not commit it: the caller commits the
-# handler's database effects together with the processed_event record.
-Handler = Callable[[Envelope, AsyncSession], Awaitable[None]]
+# A handler opens its own short transactions (read, then record its outcome) and never holds a
+# session or connection while it waits on the network: the caller passes none.
+Handler = Callable[[Envelope], Awaitable[None]]
 Handlers = Mapping[EventType, Handler]
 
 
-async def already_handled(session: AsyncSession, event_id: str) -> bool:
-    """Whether some earlier delivery of this event was handled to completion."""
-    found = await session.execute(
-        select(ProcessedEvent.event_id).where(ProcessedEvent.event_id == event_id)
-    )
-    return found.scalar_one_or_none() is not None
+class TransientError(Exception):
+    """Retry later: an outage (database, broker, Discord 5xx/429/timeout), not a bad message."""
 
 
 async def handle_once(envelope: Envelope, handlers: Handlers) -> bool:
-    """Handle the event unless it was handled before; True when the handler ran to completion.
+    """Handle the event unless it was claimed before; True when the handler ran to completion.
 
-    The processed_event row is written before the handler runs: a concurrent delivery of the
-    same event waits on that row's key and is then dropped, so even the handler's effects
-    outside the database (a Discord message) happen once. An event type without a handler is
-    recorded as handled (nothing to do). A handler error propagates with nothing recorded, so
-    a redelivery runs it again.
+    The processed_event row is claimed (committed) before the handler runs, so a concurrent
+    delivery of the same event is dropped. A handler error releases the claim, so a redelivery
+    runs the handler again. An event type without a handler is recorded as handled.
     """
     event_id = str(envelope.event_id)
     async with get_db_session() as session:
-        if await already_handled(session, event_id):
+        found = await session.scalar(
+            select(ProcessedEvent.event_id).where(ProcessedEvent.event_id == event_id)
+        )
+        if found is not None:
             log.info("event %s (%s) already handled; skipped", event_id, envelope.event_type)
             return False
         session.add(ProcessedEvent(event_id=event_id, event_type=envelope.event_type.value))
         try:
-            await session.flush()
+            await session.commit()
         except IntegrityError:
-            await session.rollback()
             log.info("event %s was handled concurrently; this delivery is dropped", event_id)
             return False
-        handler = handlers.get(envelope.event_type)
-        if handler is not None:
-            await handler(envelope, session)
-        await session.commit()
+    handler = handlers.get(envelope.event_type)
+    if handler is None:
+        return True
+    try:
+        await handler(envelope)
+    except BaseException:
+        async with get_db_session() as session:
+            await session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id == event_id))
+            await session.commit()
+        raise
     return True

@@ -30,7 +30,7 @@ class Recorder:
         self.only = only
         self.calls: list[str] = []
 
-    async def __call__(self, envelope, session) -> None:
+    async def __call__(self, envelope) -> None:
         event_id = str(envelope.event_id)
         self.calls.append(event_id)
         if self.only in (None, event_id) and self.calls.count(event_id) <= self.failures:

@@ -25,7 +25,7 @@ class Recorder:
         self.failures = failures
         self.calls: list[str] = []
 
-    async def __call__(self, envelope, session) -> None:
+    async def __call__(self, envelope) -> None:
         self.calls.append(str(envelope.event_id))
         if self.calls.count(str(envelope.event_id)) <= self.failures:
             raise RuntimeError("handler failed on purpose")
