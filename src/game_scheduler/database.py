@@ -141,6 +141,17 @@ def get_async_engine() -> AsyncEngine:
     return _async_engine
 
 
+def lock_for_write_sync(session: Session) -> None:
+    """:func:`lock_for_write` for the scheduler's sync sessions."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.connection().get_execution_options().get(WRITE_LOCK_OPTION, False):
+            return
+        session.commit()
+    session.connection(execution_options={WRITE_LOCK_OPTION: True})
+
+
 @contextmanager
 def get_sync_db_session() -> Iterator[Session]:
     """A sync session for the scheduler; rolled back if the block raises."""

@@ -11,14 +11,13 @@ from sqlalchemy import select, text
 from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.models import Reminder
+from game_scheduler.scheduler.services import notification_service
 from game_scheduler.scheduler.services.notification_service import (
     NotificationService,
     SendOutcome,
 )
 from game_scheduler.services import games, settings
 from tests.support.factories import GUILD_ID, HOST_ID, create_game, member, seed_channel
-
-pytestmark = pytest.mark.postgres_only
 
 
 async def _reminders(game_id: int) -> list[Reminder]:
@@ -42,6 +41,7 @@ async def _until_someone_waits_for_a_lock(within: float = 30.0) -> None:
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.postgres_only
 async def test_a_reschedule_during_a_send_leaves_one_pending_reminder_at_the_new_time(pg_db_url):
     await seed_channel()
     game = await create_game(reminder_offsets=[60])
@@ -82,6 +82,7 @@ async def test_a_reschedule_during_a_send_leaves_one_pending_reminder_at_the_new
     assert rows[0].sent_at is None
 
 
+@pytest.mark.postgres_only
 async def test_a_game_created_during_an_offsets_change_gets_the_new_offsets(pg_db_url):
     await seed_channel(reminder_offsets=[60, 15])
     manager = member(HOST_ID, manage=True)
@@ -110,3 +111,53 @@ async def test_a_game_created_during_an_offsets_change_gets_the_new_offsets(pg_d
     [game_id] = created
     rows = await _reminders(game_id)
     assert [(r.offset_minutes, r.status) for r in rows] == [(30, ReminderStatus.PENDING)]
+
+
+async def test_a_reschedule_between_the_sends_claim_and_its_mark_waits_for_the_send(
+    db_url, monkeypatch
+):
+    """The send decides between reading and marking its reminders; a reschedule cannot slip in.
+
+    (On SQLite, where FOR UPDATE is ignored, the send starts with the database's write lock.)
+    """
+    await seed_channel()
+    game = await create_game(reminder_offsets=[60])
+    [row] = await _reminders(game.id)
+    deciding, release = threading.Event(), threading.Event()
+    decide = notification_service._decide
+
+    def decide_slowly(claim, now):
+        deciding.set()
+        release.wait(60)
+        return decide(claim, now)
+
+    monkeypatch.setattr(notification_service, "_decide", decide_slowly)
+
+    def send() -> None:
+        with get_sync_db_session() as session:
+            NotificationService().stage_reminders(session, [row.id], row.due_at)
+            session.commit()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    new_start = game.scheduled_at + timedelta(days=1)
+    try:
+        assert await asyncio.to_thread(deciding.wait, 30)
+
+        async def reschedule() -> None:
+            async with get_db_session() as session:
+                changes = games.GameChanges(scheduled_at=new_start)
+                await games.update_game(session, member(HOST_ID), game.id, changes)
+
+        rescheduling = asyncio.create_task(reschedule())
+        # Without the send's lock the reschedule would finish now, before the send marks.
+        await asyncio.wait({rescheduling}, timeout=2)
+        release.set()
+        await rescheduling
+    finally:
+        release.set()
+        await asyncio.to_thread(sender.join)
+    rows = await _reminders(game.id)
+    assert [(r.status, r.due_at) for r in rows] == [
+        (ReminderStatus.PENDING, new_start - timedelta(minutes=60))
+    ]

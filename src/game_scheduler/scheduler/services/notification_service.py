@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from game_scheduler.database import lock_for_write_sync
 from game_scheduler.domain import reminders, waitlist
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.domain.status import GameStatus
@@ -87,6 +88,7 @@ class NotificationService:
     ) -> dict[int, SendResult]:
         """Decide and stage in the caller's transaction; the caller commits (or rolls back)."""
         results = dict.fromkeys(reminder_ids, SendResult(SendOutcome.BUSY))
+        lock_for_write_sync(session)  # SQLite: claim and mark with no reschedule in between
         claims = _claim(session, reminder_ids)
         sending = []
         for claim in claims:
