@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from game_scheduler.app.embedded_scheduler import EmbeddedScheduler
 from game_scheduler.app.up import shut_down
+from game_scheduler.bot.announcements import AnnouncementKeeper
+from game_scheduler.bot.console_port import ConsolePort
 from game_scheduler.database import get_sync_db_session
 from game_scheduler.messaging.bus import InProcessBus
 from game_scheduler.messaging.events import EventType
@@ -19,7 +21,7 @@ from tests.support.events import send_dm
 async def test_shut_down_while_the_scheduler_publishes_on_the_loop_is_prompt(db_url):
     entered = asyncio.Event()
 
-    async def slow_handler(envelope, session):
+    async def slow_handler(envelope):
         entered.set()
         await asyncio.sleep(1)
 
@@ -35,6 +37,7 @@ async def test_shut_down_while_the_scheduler_publishes_on_the_loop_is_prompt(db_
     # The relay round publishes through the bus: the scheduler thread now waits on this loop.
     await asyncio.wait_for(entered.wait(), timeout=30)
     started = time.monotonic()
-    await asyncio.wait_for(shut_down(scheduler, bus, None), timeout=20)
+    keeper = AnnouncementKeeper(ConsolePort())
+    await asyncio.wait_for(shut_down(scheduler, bus, keeper, None), timeout=20)
     # Joining the thread on the loop waited for the bus's 30 s timeout.
     assert time.monotonic() - started < 5
