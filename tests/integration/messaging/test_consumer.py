@@ -16,7 +16,7 @@ from game_scheduler.messaging.handling import TransientError
 from game_scheduler.messaging.retries import RetryPolicy
 from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import ProcessedEvent
-from tests.support.amqp import tap
+from tests.support.amqp import close_connections, tap
 from tests.support.events import send_dm
 from tests.support.waiting import wait_until
 
@@ -256,3 +256,25 @@ def test_concurrency_must_stay_below_the_pool():
     assert concurrency_problem(8, 15) is None
     assert "below the database pool capacity" in (concurrency_problem(15, 15) or "")
     assert "at least 1" in (concurrency_problem(0, 15) or "")
+
+
+@pytest.mark.slow
+async def test_broker_connections_dropped_mid_flight_lose_nothing(db_url, rabbitmq_url):
+    events = [send_dm(n) for n in range(30)]
+    handler = Recorder(failures=3, error=TransientError("down"))
+    with tap(rabbitmq_url) as t:
+        t.channel.queue_purge(topology.DEAD_LETTER_QUEUE)
+    publisher = SyncPublisher(rabbitmq_url)
+    consumer = await run_consumer(rabbitmq_url, handler)
+    try:
+        publisher.publish_many(events)
+        publisher.close()
+        await wait_until(lambda: len(handler.calls) >= 20)
+        close_connections(rabbitmq_url)  # the consumer's too: it reconnects by itself
+        await wait_until(lambda: set(handler.succeeded) == {str(e.event_id) for e in events}, 90)
+    finally:
+        await consumer.stop()
+    assert sorted(handler.succeeded) == sorted(str(e.event_id) for e in events)
+    assert await processed_count() == 30
+    with tap(rabbitmq_url) as t:
+        assert dead_letters(t) == []
