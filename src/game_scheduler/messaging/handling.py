@@ -14,8 +14,10 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -129,6 +131,27 @@ async def _claim(event_id: str, event_type: EventType, lease: float) -> str | No
     """Claim the event (its claim token), or None when it was handled already."""
     token = PROCESS_TOKEN + uuid.uuid4().hex[:16]
     async with get_db_session() as session:
+        # The common case, a first delivery, in one statement: insert unless the id is there.
+        now = utcnow()
+        values = {
+            "event_id": event_id,
+            "event_type": event_type.value,
+            "handled_at": now,
+            "claimed_at": now,
+            "claimed_by": token,
+        }
+        insert_new = _insert_for(session.get_bind().dialect.name)
+        if insert_new is not None:
+            inserted = await session.execute(
+                insert_new(ProcessedEvent)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["event_id"])
+                .returning(ProcessedEvent.event_id)
+            )
+            if inserted.first() is not None:
+                await session.commit()
+                return token
+            await session.rollback()
         for _ in range(2):  # a concurrent first claim makes the insert fail once; read it then
             now = utcnow()
             row = (
@@ -177,6 +200,15 @@ async def _claim(event_id: str, event_type: EventType, lease: float) -> str | No
             log.warning("event %s: took over a claim left at %s", event_id, claimed_at)
             return token
     raise ClaimedElsewhere(f"event {event_id}: claim contended")
+
+
+def _insert_for(dialect: str) -> Any:
+    """The dialect's INSERT with ON CONFLICT (both PostgreSQL and SQLite have it), else None."""
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    return None
 
 
 async def _release(event_id: str, token: str) -> None:
