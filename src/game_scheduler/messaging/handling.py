@@ -68,12 +68,12 @@ _TRANSIENT_TYPES: tuple[type[BaseException], ...] = (
 )
 
 # Broker clients' errors, checked only if the client is loaded (the scheduler never loads aiormq).
-_BROKER_ERRORS = {
-    "aiormq.exceptions": "AMQPError",
-    "aio_pika.exceptions": "AMQPError",
-    "pika.exceptions": "AMQPError",
-    "game_scheduler.messaging.sync_publisher": "PublishError",
-}
+_BROKER_ERRORS = (
+    ("aiormq.exceptions", "AMQPError"),
+    ("aiormq.exceptions", "ChannelInvalidStateError"),  # a RuntimeError: a channel closed under us
+    ("pika.exceptions", "AMQPError"),
+    ("game_scheduler.messaging.sync_publisher", "PublishError"),
+)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -84,7 +84,7 @@ def is_transient(error: BaseException) -> bool:
         return True
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
-    for module_name, class_name in _BROKER_ERRORS.items():
+    for module_name, class_name in _BROKER_ERRORS:
         module = sys.modules.get(module_name)
         broker_error = getattr(module, class_name, None) if module is not None else None
         if isinstance(broker_error, type) and isinstance(error, broker_error):

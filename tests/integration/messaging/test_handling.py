@@ -3,6 +3,7 @@
 import asyncio
 from datetime import timedelta
 
+import aiormq.exceptions
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -123,6 +124,8 @@ async def test_a_concurrent_duplicate_is_told_to_come_back(db_url):
         (ConnectionRefusedError(), True),
         (TimeoutError(), True),
         (PublishError("broker down"), True),
+        (aiormq.exceptions.AMQPConnectionError("connection reset"), True),
+        (aiormq.exceptions.ChannelInvalidStateError("channel closed"), True),
         (ExceptionGroup("both", [TimeoutError(), OSError()]), True),
         (IntegrityError("INSERT", {}, Exception("duplicate key")), False),
         (ValueError("bad payload"), False),
