@@ -16,6 +16,7 @@ from game_scheduler.messaging.handling import TransientError
 from game_scheduler.messaging.retries import RetryPolicy
 from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import ProcessedEvent
+from tests.support import services
 from tests.support.amqp import close_connections, tap
 from tests.support.events import send_dm
 from tests.support.waiting import wait_until
@@ -258,8 +259,17 @@ def test_concurrency_must_stay_below_the_pool():
     assert "at least 1" in (concurrency_problem(0, 15) or "")
 
 
+@pytest.fixture
+def own_vhost():
+    """A vhost of this test's own: dropping its connections touches no other test's."""
+    name = services.unique_name("gs_drop")
+    yield services.create_vhost(name)
+    services.delete_vhost(name)
+
+
 @pytest.mark.slow
-async def test_broker_connections_dropped_mid_flight_lose_nothing(db_url, rabbitmq_url):
+async def test_broker_connections_dropped_mid_flight_lose_nothing(db_url, own_vhost):
+    rabbitmq_url = own_vhost
     events = [send_dm(n) for n in range(30)]
     handler = Recorder(failures=3, error=TransientError("down"))
     with tap(rabbitmq_url) as t:
