@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     beat_schedule_path: Path | None = None
     xdg_state_home: Path | None = None
 
+    # The bot's event consumer: concurrent handlers (also the prefetch), kept below the pool.
+    bot_concurrency: int = 8
+    # Delays (seconds) of the retry queues a failed event waits in, one step per attempt.
+    bot_retry_delays: list[float] = Field(default_factory=lambda: [1.0, 5.0, 30.0, 120.0, 300.0])
+    # Deterministic handler failures retried before an event goes to the dead-letter queue.
+    bot_max_failures: int = 5
+    # How long a claim on an event protects it before another consumer may take it over.
+    claim_lease_seconds: float = 120.0
+    # The async and sync engines' connection pools (PostgreSQL).
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+
     log_level: str = "INFO"
 
     signup_changes_per_minute: int = 5

@@ -61,7 +61,18 @@ def _engine_options(url: str) -> dict[str, Any]:
     """
     if make_url(url).get_backend_name() == "sqlite":
         return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, "poolclass": NullPool}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+    settings = get_settings()
+    return {
+        "pool_pre_ping": True,
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+    }
+
+
+def pool_capacity() -> int:
+    """How many connections one engine may hold at once (pool size plus overflow)."""
+    settings = get_settings()
+    return settings.db_pool_size + settings.db_max_overflow
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -36,7 +36,9 @@ class DiscordBot:
         self.port = DiscordClientPort(self.client)
         self.handlers = BotHandlers(self.port)
         self.consumer = (
-            EventConsumer(self.handlers.mapping(), url=settings.rabbitmq_url) if consume else None
+            EventConsumer(self.handlers.mapping(), url=settings.rabbitmq_url, settings=settings)
+            if consume
+            else None
         )
         self._connection: asyncio.Task[None] | None = None
         self._resync: asyncio.Task[None] | None = None
@@ -89,7 +91,9 @@ class ConsoleBot:
         settings = settings or get_settings()
         self.port = ConsolePort()
         self.handlers = BotHandlers(self.port)
-        self.consumer = EventConsumer(self.handlers.mapping(), url=settings.rabbitmq_url)
+        self.consumer = EventConsumer(
+            self.handlers.mapping(), url=settings.rabbitmq_url, settings=settings
+        )
         self._closed = asyncio.Event()
         self._resync: asyncio.Task[None] | None = None
 

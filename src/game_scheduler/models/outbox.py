@@ -40,13 +40,20 @@ class OutboxEvent(Base):
 
 
 class ProcessedEvent(Base):
-    """An event a consumer has handled; recorded in the same transaction as the handler's effect."""
+    """A consumer's claim on an event: in progress (a lease) until ``completed_at`` is set.
+
+    A fresh claim in progress means another delivery is working on the event; one older than
+    the lease was left by a consumer that died and may be taken over; a completed one is done.
+    """
 
     __tablename__ = "processed_event"
 
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     event_type: Mapped[str] = mapped_column(String(64), default="")
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str] = mapped_column(String(32), default="")
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class DmDelivery(Base):

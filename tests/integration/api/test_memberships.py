@@ -171,3 +171,23 @@ async def test_two_refreshes_at_once_keep_the_user_signed_in(client, signed_in, 
     monkeypatch.setattr(membership, "_claim_refresh", claim)
     await _age_cache(timedelta(minutes=2))
     assert (await client.get("/api/v1/guilds")).status_code == 200
+
+
+async def test_no_pooled_connection_waits_on_discord(client, signed_in, monkeypatch):
+    from game_scheduler import database
+    from game_scheduler.services.auth import discord_api
+
+    held: list[int] = []
+
+    def watched(call):
+        async def wrapper(*args, **kwargs):
+            held.append(database.get_async_engine().pool.checkedout())
+            return await call(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(discord_api, "fetch_guilds", watched(discord_api.fetch_guilds))
+    monkeypatch.setattr(discord_api, "fetch_member_roles", watched(discord_api.fetch_member_roles))
+    await _age_cache(timedelta(minutes=2))
+    assert (await client.get("/api/v1/guilds")).status_code == 200
+    assert held == [0, 0]  # servers, then the one server's roles: no connection checked out

@@ -1,7 +1,7 @@
 """Announcement sync counters on game; dm_delivery.attempted_at and its (recipient, game) index
 
 Revision ID: 0008_bot
-Revises: 0005_security
+Revises: 0007_consumer
 Create Date: 2026-12-01 15:10:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_bot"
-down_revision: str | None = "0005_security"
+down_revision: str | None = "0007_consumer"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -47,7 +47,11 @@ class GuildAccess:
 
 
 async def gather_access(db: AsyncSession, access_token: str) -> list[GuildAccess]:
-    """Ask Discord for the user's servers, keep those the bot is in, and read their roles."""
+    """Ask Discord for the user's servers, keep those the bot is in, and read their roles.
+
+    The session is committed before each call to Discord, so no pooled connection waits on it.
+    """
+    await db.commit()
     summaries = await discord_api.fetch_guilds(access_token)
     ids = [s.discord_id for s in summaries]
     known = set(
@@ -57,6 +61,7 @@ async def gather_access(db: AsyncSession, access_token: str) -> list[GuildAccess
             )
         ).scalars()
     )
+    await db.commit()
     shared = [s for s in summaries if s.discord_id in known]
     roles = await asyncio.gather(
         *(discord_api.fetch_member_roles(access_token, s.discord_id) for s in shared)
@@ -233,6 +238,7 @@ async def resolve_actor(db: AsyncSession, web_session: WebSession, now: datetime
     cached_at = web_session.discord_cached_at
     if cached_at is not None and now - cached_at < CACHE_TTL:
         return actor_from_cache(web_session)
+    await db.commit()  # the request's read ends here: no connection is held across Discord
     try:
         token = await _access_token(db, web_session, now)
         accesses = await gather_access(db, token)
