@@ -7,15 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import update
 
 from game_scheduler import database
 from game_scheduler.bot import dm_delivery
 from game_scheduler.database import get_db_session
-from game_scheduler.messaging import handling
 from game_scheduler.messaging.events import DmKind, EventType, SendDm, make_event
 from game_scheduler.messaging.publisher import AsyncPublisher
-from game_scheduler.models import DmDelivery, ProcessedEvent, utcnow
+from game_scheduler.models import DmDelivery, utcnow
 from tests.integration.bot.support import deliveries
 from tests.support.factories import CHANNEL_ID, GUILD_ID
 from tests.support.production_stack import process_env
@@ -25,26 +24,10 @@ from tests.support.seeding import seed_games
 pytestmark = pytest.mark.slow
 
 DMS = 200
-HAS_LEASES = hasattr(handling, "is_transient")  # the consumer branch's claim leases
 
 
 def _bot(log: Path, env: dict[str, str]):
     return scheduler_process("bot", log, ready="ready as", env=env, timeout=60)
-
-
-async def _release_claims_of_the_dead() -> int:
-    """Before claim leases exist: what a lease expiry does, for the DM events left unfinished.
-
-    The killed bot claimed events it never finished; a redelivery would skip them. Their claims
-    are those of DM events whose delivery is not recorded as finished.
-    """
-    async with get_db_session() as session:
-        finished = select(DmDelivery.event_id).where(DmDelivery.route != "sending")
-        result = await session.execute(
-            delete(ProcessedEvent).where(ProcessedEvent.event_id.not_in(finished))
-        )
-        await session.commit()
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def _age_unfinished_attempts(by: timedelta) -> None:
@@ -111,7 +94,6 @@ async def test_a_bot_killed_mid_burst_loses_and_doubles_no_dm(
     finally:
         await asyncio.to_thread(first.__exit__, None, None, None)
     at_kill = received()
-    released = 0 if HAS_LEASES else await _release_claims_of_the_dead()
     if down == "past the nonce window":
         state.nonce_window = 0.0  # Discord no longer merges a repeated nonce
         await _age_unfinished_attempts(dm_delivery.NONCE_WINDOW + timedelta(seconds=1))
@@ -134,7 +116,7 @@ async def test_a_bot_killed_mid_burst_loses_and_doubles_no_dm(
     repeats = len(state.calls("POST", "/channels/*/messages")) - DMS
     print(
         f"SIGKILL after {at_kill} of {DMS} DMs, down {down}: duplicates {duplicates}, "
-        f"repeated sends merged by nonce {repeats}, claims released {released}"
+        f"repeated sends merged by nonce {repeats}"
     )
     assert per_user == Counter({1: DMS})
     assert routes == Counter({"dm": DMS})

@@ -15,7 +15,6 @@ import pytest
 
 from game_scheduler.bot.discord_port import discord_errors
 from game_scheduler.database import get_db_session
-from game_scheduler.messaging import handling
 from game_scheduler.messaging.events import Envelope
 from game_scheduler.messaging.handling import TransientError, handle_once
 from game_scheduler.messaging.publisher import AsyncPublisher
@@ -103,10 +102,6 @@ async def test_discord_errors_maps_outages_to_transient_and_refusals_to_permanen
             raise discord.HTTPException(Response(400), {"message": "bad", "code": 50035})
 
 
-@pytest.mark.skipif(
-    not hasattr(handling, "is_transient"),
-    reason="needs the consumer that retries transient errors without bound (branch consumer)",
-)
 async def test_through_the_consumer_503_then_500_then_429_loses_nothing_and_dead_letters_nothing(
     bot_process, fake_discord, rabbitmq_url
 ):
