@@ -192,7 +192,12 @@ def start_server(
     db_url: str, amqp_url: str, workers: int, port: int, broker: bool
 ) -> subprocess.Popen[bytes]:
     """``game-scheduler api`` in its own processes; returns once it accepts connections."""
-    env = os.environ | {"DATABASE_URL": db_url, "RABBITMQ_URL": amqp_url, "LOG_LEVEL": "WARNING"}
+    env = os.environ | {
+        "DATABASE_URL": db_url,
+        "RABBITMQ_URL": amqp_url,
+        "LOG_LEVEL": "WARNING",
+        "SIGNUP_CHANGES_PER_MINUTE": "0",  # the benchmark toggles one user on one game
+    }
     if broker:
         # The api's own main(), as `game-scheduler api` runs it.
         launch = "import sys; from game_scheduler.app.http import main; main('api', sys.argv[1:])"

@@ -12,6 +12,9 @@ from game_scheduler import database, migrate
 from game_scheduler.config import Settings, get_settings
 from tests.support import services
 
+# Tests run processes on PostgreSQL, which refuse the public default key (issue 12, item 6).
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:

@@ -1,7 +1,9 @@
 """Take the README's dashboard screenshots: ``python docs/screenshots/take.py`` (needs Chromium).
 
-Serves the dashboard on a throwaway SQLite database seeded with a few demo games, signs in as
-the demo user in headless Chromium and saves dashboard.png (a server's games) and game.png.
+Serves the dashboard on a throwaway SQLite database seeded with a few demo games (and the
+console bot's announcements of them), signs in as the demo user in headless Chromium and saves
+dashboard.png (a server's games), game.png, signin.png (the demo's "Sign in as"),
+form-errors.png (a refused form), console.png and console-phone.png (the Bot console).
 """
 
 from __future__ import annotations
@@ -25,14 +27,48 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from game_scheduler import migrate  # noqa: E402
 from game_scheduler.app.http import create_http_app  # noqa: E402
+from game_scheduler.bot.console_port import ConsolePort  # noqa: E402
+from game_scheduler.bot.embeds import build_announcement  # noqa: E402
 from game_scheduler.config import get_settings  # noqa: E402
 from game_scheduler.database import dispose_engines, get_db_session  # noqa: E402
 from game_scheduler.domain.permissions import Actor  # noqa: E402
 from game_scheduler.services import games, registry, signups  # noqa: E402
 from game_scheduler.services.auth import demo  # noqa: E402
+from game_scheduler.services.loading import load_game  # noqa: E402
 
 PLAYERS = ["Ada", "Brann", "Cyra", "Dov", "Elin", "Faro", "Gus"]
 BOARD_GAMES_CHANNEL = demo.DEMO_CHANNEL_ID + 1
+CONSOLE = ConsolePort()
+
+
+def console_feed() -> list[dict[str, object]]:
+    """The console bot's messages, as ``up`` hands them to the dashboard."""
+    return [
+        {
+            "at": m.sent_at,
+            "action": m.action,
+            "target": m.target,
+            "text": m.text,
+            "game_id": m.game_id,
+        }
+        for m in CONSOLE.messages
+    ]
+
+
+async def announce(game_ids: list[int]) -> None:
+    """What the console bot posts for the games, and a reminder DM for the first one."""
+    for game_id in game_ids:
+        async with get_db_session() as db:
+            game = await load_game(db, game_id)
+        await CONSOLE.post_announcement(game.channel.discord_id, build_announcement(game), "n")
+    async with get_db_session() as db:
+        first = await load_game(db, game_ids[0])
+    start = int(first.scheduled_at.timestamp())
+    text = (
+        f"Reminder: **{first.title}** starts <t:{start}:R> (<t:{start}:F>).\n"
+        f"https://discord.com/channels/{demo.DEMO_GUILD_ID}/{first.channel.discord_id}"
+    )
+    await CONSOLE.send_dm(first.participants[0].user.discord_id, text, "r")
 
 
 async def seed() -> int:
@@ -53,6 +89,7 @@ async def seed() -> int:
         ("Terraforming Mars", BOARD_GAMES_CHANNEL, 6, 5, 2, ""),
     ]
     shown = 0
+    created = []
     async with get_db_session() as db:
         for index, (title, channel, days, cap, players, location) in enumerate(plans):
             draft = games.GameDraft(
@@ -68,6 +105,8 @@ async def seed() -> int:
                 player_id = 300_000_000_000_000_000 + n
                 await signups.add_player(db, host, game.id, player_id, PLAYERS[n])
             shown = shown or game.id
+            created.append(game.id)
+    await announce(created)
     await dispose_engines()
     return shown
 
@@ -79,7 +118,8 @@ def serve() -> tuple[uvicorn.Server, threading.Thread, str]:
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     os.environ["PUBLIC_URL"] = url
     get_settings.cache_clear()
-    server = uvicorn.Server(uvicorn.Config(create_http_app(demo_login=True), log_level="warning"))
+    app = create_http_app(demo_login=True, console_messages=console_feed)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
     thread.start()
     while not server.started:
@@ -105,17 +145,28 @@ def main() -> None:
                 color_scheme="light",
             )
             page.goto(f"{url}/signin")
+            page.screenshot(path=HERE / "signin.png")
             page.get_by_role("button", name="Sign in as demo user").click()
             page.wait_for_url(f"{url}/servers/{demo.DEMO_GUILD_ID}")
             page.goto(page.url)  # again, without the sign-in message
             page.screenshot(path=HERE / "dashboard.png")
             page.goto(f"{url}/games/{game_id}")
             page.screenshot(path=HERE / "game.png", full_page=True)
+            page.goto(f"{url}/servers/{demo.DEMO_GUILD_ID}/games/new")
+            page.get_by_label("Min players").fill("12")
+            page.get_by_label("Where").fill("A very long address, " * 12)
+            page.get_by_label("Reminders (minutes before the start)").fill("60, soon")
+            page.get_by_role("button", name="Create game").click()
+            page.screenshot(path=HERE / "form-errors.png", full_page=True)
+            page.goto(f"{url}/console")
+            page.screenshot(path=HERE / "console.png")
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.screenshot(path=HERE / "console-phone.png")
             browser.close()
     finally:
         server.should_exit = True
         thread.join()
-    print(f"saved {HERE / 'dashboard.png'} and {HERE / 'game.png'}")
+    print(f"saved the screenshots in {HERE}")
 
 
 if __name__ == "__main__":

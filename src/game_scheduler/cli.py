@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 
-from game_scheduler.config import get_settings
+from game_scheduler.config import get_settings, secret_key_problem
 from game_scheduler.observability.logs import configure_logging
 
 # Each subcommand's implementation lives with its process; importing lazily keeps `--help` fast
@@ -18,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bot": ("game_scheduler.bot.main", "run the Discord bot and its event consumer"),
     "worker": ("game_scheduler.scheduler.cli", "run a Celery worker for the scheduler tasks"),
     "beat": ("game_scheduler.scheduler.cli", "run Celery beat (exactly one per deployment)"),
+    "invite-url": ("game_scheduler.bot.invite", "print the URL that adds the bot to a server"),
     "status": (
         "game_scheduler.monitoring.status",
         "show heartbeats, backlog, dead letters; exit 1 if unwell",
@@ -36,6 +39,74 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _format_age(age: timedelta | None) -> str:
+    if age is None:
+        return "age ?"
+    seconds = max(int(age.total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"age {days}d{hours}h"
+    if hours:
+        return f"age {hours}h{minutes}m"
+    return f"age {minutes}m{seconds}s"
+
+
+def _dead_letters(args: argparse.Namespace) -> int:
+    from game_scheduler.messaging import dead_letters
+
+    url = get_settings().rabbitmq_url
+    logging.getLogger("pika").setLevel(logging.CRITICAL)  # the one line below says what failed
+    try:
+        if args.action == "list":
+            letters = dead_letters.list_dead_letters(url)
+            for letter in letters:
+                when = letter.dead_lettered_at
+                print(
+                    f"{letter.event_id}  {letter.event_type}  {letter.routing_key}  "
+                    f"{when.isoformat(timespec='seconds') if when else '?'}  "
+                    f"{_format_age(letter.age())}  {letter.reason}"
+                )
+            print(f"{len(letters)} dead letters")
+            return 0
+        if args.all == bool(args.event_ids):
+            print(
+                "game-scheduler dead-letters replay: give --all or one or more EVENT_IDs",
+                file=sys.stderr,
+            )
+            return 2
+        replayed, missing = dead_letters.replay(url, None if args.all else args.event_ids)
+    except dead_letters.BrokerUnreachable as error:
+        print(f"game-scheduler dead-letters: {error}", file=sys.stderr)
+        return 2
+    for event_id in missing:
+        print(f"not found: {event_id}")
+    print(f"replayed {replayed}, not found {len(missing)}")
+    return 1 if missing else 0
+
+
+def _add_dead_letters(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "dead-letters",
+        help="list or replay the events the bot gave up on (RABBITMQ_URL)",
+        description="Events in bot_events.dead: malformed messages and events whose handler "
+        "failed deterministically (outages are retried, never dead-lettered).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="one line per dead letter, then 'N dead letters'")
+    replay = actions.add_parser(
+        "replay",
+        help="republish dead letters to the game_scheduler exchange and remove them",
+        description="Republish with the original routing key, body and properties, then remove "
+        "from bot_events.dead. Replaying an event that was already handled is harmless: the "
+        "bot drops event ids it completed. Exit 1 if a named EVENT_ID is not there.",
+    )
+    replay.add_argument("event_ids", nargs="*", metavar="EVENT_ID", help="event ids to replay")
+    replay.add_argument("--all", action="store_true", help="replay every dead letter")
+    parser.set_defaults(handler=_dead_letters)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -51,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("--downgrade", action="store_true", help="go down to REVISION instead")
     migrate.set_defaults(handler=_migrate)
+    _add_dead_letters(sub)
     for name, (module, help_text) in COMMANDS.items():
         # No arguments of its own: everything after the name goes to the part (see main()).
         cmd = sub.add_parser(name, help=help_text, add_help=False)
@@ -58,8 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The processes of a real deployment: they refuse the public default SECRET_KEY.
+GUARDED = {"api", "bot", "worker", "beat"}
+
+
 def _delegate(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
+        problem = secret_key_problem(get_settings()) if name in GUARDED else None
+        if problem is not None:
+            print(f"game-scheduler {name}: {problem}", file=sys.stderr)
+            return 2
         try:
             target = importlib.import_module(module)
         except ModuleNotFoundError as error:

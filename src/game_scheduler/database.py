@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from game_scheduler.config import get_settings
 
@@ -23,6 +24,9 @@ _sync_engine: Engine | None = None
 _async_engine: AsyncEngine | None = None
 _engine_pid: int | None = None
 
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_LOCK_OPTION = "game_scheduler_write_lock"
 
 SYNC_DRIVERS = {"postgresql": "psycopg", "sqlite": "pysqlite"}
 ASYNC_DRIVERS = {"postgresql": "psycopg", "sqlite": "aiosqlite"}
@@ -49,12 +53,35 @@ def async_url(url: str) -> str:
 
 
 def _engine_options(url: str) -> dict[str, Any]:
+    """PostgreSQL pools connections; SQLite opens one per use (a file open: cheap).
+
+    A bounded pool deadlocks SQLite: twenty requests waiting for the one write lock would
+    hold every pooled connection, and the writer holding the lock could not get the one it
+    needs to finish (an event handler reading in a second session).
+    """
     if make_url(url).get_backend_name() == "sqlite":
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, "poolclass": NullPool}
+    settings = get_settings()
+    return {
+        "pool_pre_ping": True,
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+    }
 
 
-def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+def pool_capacity() -> int:
+    """How many connections one engine may hold at once (pool size plus overflow)."""
+    settings = get_settings()
+    return settings.db_pool_size + settings.db_max_overflow
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """SQLite: foreign keys, WAL, a busy wait; ``BEGIN IMMEDIATE`` for a write that asks for it.
+
+    Other transactions keep the driver's own behaviour: reads run outside a transaction and
+    BEGIN comes just before the first write, which then waits its turn for the write lock.
+    See :func:`lock_for_write` for the writes that must read under the lock.
+    """
     if engine.dialect.name != "sqlite":
         return
 
@@ -63,8 +90,33 @@ def _enable_sqlite_foreign_keys(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(WRITE_LOCK_OPTION, False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def lock_for_write(session: AsyncSession) -> None:
+    """Take the database's write lock for the rest of this transaction where rows cannot be locked.
+
+    PostgreSQL locks rows (``FOR UPDATE``): nothing to do. SQLite ignores ``FOR UPDATE``: two
+    joins would both read the same roster and write the same position (or, inside one deferred
+    transaction, the second fails at once with "database is locked"). So on SQLite the write
+    transaction starts with ``BEGIN IMMEDIATE``: writers queue (busy timeout) and each reads
+    what the one before it committed. What the session did before (say, resolving the
+    signed-in user) is committed first, as its own transaction.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        current = (await session.connection()).sync_connection
+        if current is not None and current.get_execution_options().get(WRITE_LOCK_OPTION, False):
+            return
+        await session.commit()
+    await session.connection(execution_options={WRITE_LOCK_OPTION: True})
 
 
 def _check_pid() -> None:
@@ -85,7 +137,7 @@ def get_sync_engine() -> Engine:
     if _sync_engine is None:
         url = sync_url(get_settings().database_url)
         _sync_engine = create_engine(url, **_engine_options(url))
-        _enable_sqlite_foreign_keys(_sync_engine)
+        _configure_sqlite(_sync_engine)
     return _sync_engine
 
 
@@ -96,8 +148,19 @@ def get_async_engine() -> AsyncEngine:
     if _async_engine is None:
         url = async_url(get_settings().database_url)
         _async_engine = create_async_engine(url, **_engine_options(url))
-        _enable_sqlite_foreign_keys(_async_engine.sync_engine)
+        _configure_sqlite(_async_engine.sync_engine)
     return _async_engine
+
+
+def lock_for_write_sync(session: Session) -> None:
+    """:func:`lock_for_write` for the scheduler's sync sessions."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.connection().get_execution_options().get(WRITE_LOCK_OPTION, False):
+            return
+        session.commit()
+    session.connection(execution_options={WRITE_LOCK_OPTION: True})
 
 
 @contextmanager

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+Problem = tuple[str | None, str]
+
 
 class GameSchedulerError(Exception):
     """Base of every error a user can cause; ``str(error)`` is a message fit to show them."""
 
 
 class ValidationError(GameSchedulerError):
-    """Input breaks a rule; ``field`` names the offending field when there is one."""
+    """Input breaks a rule; ``field`` names the offending field when there is one.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    ``problems`` lists every (field, message) found, so one answer can name them all.
+    """
+
+    def __init__(
+        self, message: str, field: str | None = None, problems: Sequence[Problem] = ()
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.problems: list[Problem] = list(problems) or [(field, message)]
+
+    @classmethod
+    def of(cls, problems: Sequence[Problem]) -> ValidationError:
+        """One error carrying several problems; its message joins theirs."""
+        field, _ = problems[0]
+        return cls("; ".join(message for _, message in problems), field, problems)
 
 
 class NotFound(GameSchedulerError):

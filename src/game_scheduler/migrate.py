@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+# Alembic announces each of its plugins at INFO while it is imported, so this must come first;
+# the revisions it runs are what operators need.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-from game_scheduler.database import sync_url
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+
+from game_scheduler.database import sync_url  # noqa: E402
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-# Alembic announces each of its plugins at INFO; the revisions it runs are what operators need.
-logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def alembic_config(database_url: str | None = None) -> Config:

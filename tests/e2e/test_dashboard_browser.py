@@ -7,6 +7,7 @@ shown goes through the browser's zone and is stored in UTC.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,8 +15,16 @@ import pytest
 from playwright.async_api import BrowserContext, Page, Route, expect
 from sqlalchemy import select
 
+from game_scheduler import database
+from game_scheduler.app.http import create_http_app
 from game_scheduler.database import get_sync_db_session
 from game_scheduler.models import Game, GameStatus
+from game_scheduler.services.auth.demo import (
+    DEMO_CHANNEL_ID,
+    DEMO_GUILD_ID,
+    DEMO_MEMBER_ID,
+    DEMO_USER_ID,
+)
 from tests.fakes.discord_oauth import FakeDiscordOAuth
 from tests.support.browser import ServerThread
 from tests.support.factories import GUILD_ID
@@ -82,6 +91,10 @@ async def test_host_creates_edits_and_cancels_a_game(context, live):
     await page.get_by_role("button", name="Create game").click()
     offsets_error = page.locator("#reminder_offsets-error")
     await expect(offsets_error).to_contain_text("separated by commas")
+    # Both problems in one answer, not one per submit.
+    await expect(page.locator("#scheduled_at-error")).to_have_text(
+        "start time must be in the future"
+    )
     await expect(page.locator("[data-focus]")).to_be_focused()
     await expect(page.get_by_label("Title")).to_have_value("Gloomhaven")
 
@@ -199,3 +212,122 @@ async def test_a_second_player_waits_and_is_promoted(context, live):
     await expect(other.get_by_text("You have a seat")).to_be_visible()
     await expect(other.locator("#players-heading")).to_have_text("Players (1/1)")
     await other_context.close()
+
+
+async def test_a_refused_form_lists_every_problem_and_a_reload_does_not_post(context, live):
+    server, fake = live
+    fake.add_user(HOST_ID, "hostess")
+    fake.join(HOST_ID, GUILD_ID, "Test Server")
+    page = await _sign_in(context, live, HOST_ID)
+    await page.get_by_role("link", name="New game").click()
+    past = (datetime.now(NEW_YORK) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    await page.get_by_label("Starts").fill(past)
+    await page.get_by_label("Max players").fill("2")
+    await page.get_by_label("Min players").fill("5")
+    # A paste past the limit is kept whole and the counter says by how much it is too long.
+    where = page.get_by_label("Where")
+    await where.fill("x" * 250)
+    await expect(where).to_have_value("x" * 250)
+    counter = page.locator('[data-counter-for="location"]')
+    await expect(counter).to_have_text("250 / 200 characters: 50 too many")
+    await expect(counter).to_have_class(re.compile(r"\bover\b"))
+    await page.get_by_role("button", name="Create game").click()
+
+    summary = page.locator(".error-summary li")
+    await expect(summary).to_have_count(4)  # title, start, min players, where
+    for field in ("title", "scheduled_at", "min_players", "location"):
+        await expect(page.locator(f"#{field}-error")).to_be_visible()
+    await expect(page).to_have_title(re.compile(r"^Fix 4 problems — New game"))
+    await expect(page).to_have_url(f"{server.url}/servers/{GUILD_ID}/games/new")
+
+    methods: list[str] = []
+    page.on("request", lambda request: methods.append(request.method))
+    await page.reload()
+    await expect(page.get_by_role("heading", name="New game")).to_be_visible()
+    assert "POST" not in methods
+    with get_sync_db_session() as db:
+        assert db.execute(select(Game)).first() is None
+
+
+STARTS = int((datetime.now(UTC) + timedelta(hours=3)).timestamp())
+ANNOUNCEMENT = (
+    f"## Catan night\nWhen: <t:{STARTS}:F> (<t:{STARTS}:R>)\nHost: <@{DEMO_USER_ID}>\n"
+    f"Players (1/4): <@{DEMO_MEMBER_ID}>\nHow to join: Press **Join** to take a seat.\n"
+    "(Game #7)\n[Join] [Leave]"
+)
+DM = (
+    f"Reminder: **Catan night** starts <t:{STARTS}:R> (<t:{STARTS}:F>).\n"
+    f"https://discord.com/channels/{DEMO_GUILD_ID}/{DEMO_CHANNEL_ID}"
+)
+
+
+def _console_feed() -> list[dict[str, object]]:
+    at = datetime.now(UTC)
+    channel, user = f"channel {DEMO_CHANNEL_ID}", f"user {DEMO_MEMBER_ID}"
+    return [
+        {"at": at, "action": "post", "target": channel, "text": ANNOUNCEMENT, "game_id": 7},
+        {"at": at, "action": "edit", "target": channel, "text": ANNOUNCEMENT, "game_id": 7},
+        {"at": at, "action": "edit", "target": channel, "text": ANNOUNCEMENT, "game_id": 7},
+        {"at": at, "action": "dm", "target": user, "text": DM},
+    ]
+
+
+@pytest.fixture
+async def demo_live(pg_db_url: str, configure) -> AsyncIterator[ServerThread]:
+    """``up``'s dashboard: demo sign-in, a console bot's messages, no Discord."""
+    configure(discord_client_id="")
+    await database.dispose_engines()
+    server = ServerThread(create_http_app(console_messages=_console_feed, demo_login=True))
+    configure(discord_client_id="", public_url=server.url)
+    server.start()
+    yield server
+    server.stop()
+
+
+async def _no_sideways_scroll(page: Page) -> bool:
+    return bool(
+        await page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+    )
+
+
+async def test_the_console_shows_messages_as_discord_would(context, demo_live):
+    page = await context.new_page()
+    await page.goto(f"{demo_live.url}/signin")
+    # The plain member of the demo server, chosen on the sign-in page.
+    await page.get_by_label("Ada").check()
+    await page.get_by_role("button", name="Sign in as demo user").click()
+    await expect(page.locator(".who")).to_have_text("Ada")
+    await expect(page.get_by_role("link", name="Settings")).to_have_count(0)
+
+    await page.get_by_role("link", name="Bot console").click()
+    post, dm = page.locator(".console-post"), page.locator(".console-dm")
+    await expect(page.locator(".console li")).to_have_count(2)  # post + 2 identical edits, a DM
+    await expect(post.locator(".meta")).to_contain_text("posted in #game-night")
+    await expect(post.locator(".meta .badge")).to_have_text("\u00d73 identical")
+    await expect(post.locator(".mention")).to_have_text(["@Demo Player", "@Ada"])
+    await expect(post.locator(".md-h2")).to_have_text("Catan night")
+    await expect(post.locator("strong", has_text="Join")).to_be_visible()
+    await expect(post.locator(".discord-text")).not_to_contain_text("<@")
+    await expect(post.locator(".discord-text")).not_to_contain_text("**")
+    # Times in the reader's zone (New York here), the relative one in words.
+    stamps = post.locator("time[data-discord-time]")
+    await expect(stamps.first).not_to_contain_text("UTC")
+    await expect(stamps.nth(1)).to_have_text(re.compile(r"^in (3 hours|2 hours|180 minutes)"))
+    await expect(dm.locator(".meta")).to_contain_text("DM to Ada")
+    await expect(dm.locator(".meta time")).to_have_text(re.compile(r"\d\d:\d\d:\d\d"))
+
+    await page.get_by_label("Show").select_option("dms")
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.locator(".console li")).to_have_count(1)
+    await expect(page.locator(".console-dm")).to_be_visible()
+    await page.get_by_label("Show").select_option("")
+    await page.get_by_label("Game").select_option(label="Catan night")
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.locator(".console li")).to_have_count(2)  # its post and the reminder DM
+
+    await page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/console", f"/servers/{DEMO_GUILD_ID}", "/signin"):
+        await page.goto(f"{demo_live.url}{path}")
+        assert await _no_sideways_scroll(page), path

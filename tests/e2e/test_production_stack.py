@@ -36,7 +36,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres_only, pytest.mark.timeout(4
 
 STARTS_IN = timedelta(minutes=3)
 REMINDER_MINUTES = 2
-ON_TIME = 5.0  # seconds after its due time a reminder DM may reach Discord
+# Seconds after its due time a reminder DM may reach Discord: generous for a loaded 2-core CI box
+# (the test prints the real figure), yet far below the 60 s check interval, so a reminder sent
+# by the next periodic check instead of its ETA still fails.
+ON_TIME = 20.0
 STATUS_INTERVAL = 15.0  # the default update_status_interval
 
 

@@ -69,6 +69,10 @@ def test_up_demo_serves_dashboard_and_sends_the_reminder(tmp_path):
     output = _Output(process)
     try:
         output.wait_for(rf"up at http://127\.0\.0\.1:{port}/", timeout=60)
+        # The banner says what to do next: where to sign in, where the demo reminder shows.
+        output.wait_for(rf"Next: open http://127\.0\.0\.1:{port}/signin and sign in as", 5)
+        output.wait_for(r"Bot console .* reminder DM appears there about a minute", 5)
+        assert "setup plugin" not in output.text
         assert (tmp_path / "game_scheduler.db").exists()
         base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, follow_redirects=True, timeout=10) as client:
@@ -82,6 +86,9 @@ def test_up_demo_serves_dashboard_and_sends_the_reminder(tmp_path):
             output.wait_for(r"\[console post to channel \d+\]", timeout=30)
             # The 2-minute reminder of a game starting 3 minutes after launch: due in about 1.
             output.wait_for(r"\[console dm to user \d+\]\s*\n.*Reminder: .*Quick demo", timeout=120)
+            # By now seeding's events are handled: each game is one post, not post + same edits.
+            posts = re.findall(r"\[console (post|edit) to channel \d+\]\n", output.text)
+            assert posts == ["post"] * 3, output.text
             console = client.get("/console")
             assert console.status_code == 200
             assert "Reminder:" in console.text

@@ -18,6 +18,7 @@ from aiohttp import BasicAuth, web
 
 CLIENT_ID = "fake-client-id"
 CLIENT_SECRET = "fake-client-secret"
+BOT_TOKEN = "fake-bot-token"
 
 
 @dataclass
@@ -105,6 +106,7 @@ class FakeDiscordOAuth:
         app.router.add_get("/api/v10/users/@me", self._me)
         app.router.add_get("/api/v10/users/@me/guilds", self._guilds)
         app.router.add_get("/api/v10/users/@me/guilds/{guild_id}/member", self._member)
+        app.router.add_get("/api/v10/guilds/{guild_id}/members/{user_id}", self._guild_member)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -216,4 +218,16 @@ class FakeDiscordOAuth:
                 "nick": None,
                 "joined_at": "2024-01-01T00:00:00+00:00",
             }
+        )
+
+    async def _guild_member(self, request: web.Request) -> web.Response:
+        """What the bot's token reads: any member of a server, by id."""
+        self.calls["guild_member"] += 1
+        if request.headers.get("Authorization") != f"Bot {BOT_TOKEN}":
+            return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+        user = self.users.get(int(request.match_info["user_id"]))
+        if user is None or int(request.match_info["guild_id"]) not in user.guilds:
+            return web.json_response({"message": "Unknown Member", "code": 10007}, status=404)
+        return web.json_response(
+            {"user": {"id": str(user.id), "username": user.username}, "roles": [], "nick": None}
         )

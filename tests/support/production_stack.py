@@ -22,8 +22,10 @@ def free_port() -> int:
 
 
 def process_env(**settings: str) -> dict[str, str]:
-    """This machine's environment without any Game Scheduler setting, plus ``settings``."""
+    """This machine's environment without any Game Scheduler setting but the tests' SECRET_KEY
+    (processes on PostgreSQL refuse the default), plus ``settings``."""
     base = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
+    base["SECRET_KEY"] = os.environ["SECRET_KEY"]
     return base | {key.upper(): value for key, value in settings.items()}
 
 

@@ -1,12 +1,9 @@
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from game_scheduler.domain.status import (
     GameStatus,
     can_transition,
     check_transition,
-    due_status,
     is_open_for_signup,
 )
 from game_scheduler.errors import InvalidTransition
@@ -31,13 +28,3 @@ def test_every_transition(current, target):
 
 def test_only_scheduled_games_take_signups():
     assert [s for s in GameStatus if is_open_for_signup(s)] == [S]
-
-
-def test_due_status_follows_the_clock():
-    start = datetime(2030, 1, 1, 20, 0, tzinfo=UTC)
-    assert due_status(S, start, 120, start - timedelta(seconds=1)) is S
-    assert due_status(S, start, 120, start) is P
-    assert due_status(P, start, 120, start + timedelta(minutes=119)) is P
-    assert due_status(P, start, 120, start + timedelta(minutes=120)) is C
-    assert due_status(S, start, 120, start + timedelta(minutes=500)) is C
-    assert due_status(X, start, 120, start + timedelta(minutes=500)) is X

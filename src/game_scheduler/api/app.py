@@ -9,10 +9,13 @@ from typing import Any, Protocol, runtime_checkable
 
 from fastapi import FastAPI
 
+from game_scheduler.api.body_limit import BodySizeLimit
 from game_scheduler.api.errors import install_error_handlers
+from game_scheduler.api.headers import SecurityHeaders
 from game_scheduler.api.logs import redact_access_log
 from game_scheduler.api.metrics import install_metrics
 from game_scheduler.api.routes import auth, calendar, games, guilds, health, me, signups
+from game_scheduler.config import get_settings
 from game_scheduler.database import dispose_engines
 from game_scheduler.messaging import outbox
 from game_scheduler.messaging.outbox import AsyncEventPublisher
@@ -72,13 +75,21 @@ def _require_schemes_together(app: FastAPI) -> None:
 
 
 def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI:
-    """Build the app; events go through ``event_publisher`` after commit (else the relay)."""
+    """Build the app; events go through ``event_publisher`` after commit (else the relay).
+
+    /docs and /redoc load scripts from a CDN, so they are served only with API_DOCS=1.
+    """
+    settings = get_settings()
     app = FastAPI(
         title="Game Scheduler",
         version="1",
         description="Schedule Discord game sessions: signups, waitlist, reminders, calendars.",
         lifespan=_lifespan(event_publisher),
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
     )
+    app.add_middleware(SecurityHeaders, https=settings.public_url.startswith("https://"))
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     _require_schemes_together(app)
     redact_access_log()

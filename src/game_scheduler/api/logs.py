@@ -1,24 +1,28 @@
-"""Keep the login's authorization code out of the access log."""
+"""Keep the login's authorization code and the private feed's token out of the access log."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 CALLBACK = "/auth/callback?"
+FEED = re.compile(r"^/calendar/[^/?]+\.ics")
+
+
+def redact_path(path: str) -> str:
+    """The request path as it may be logged: no OAuth code or state, no feed token."""
+    if path.startswith(CALLBACK):
+        return CALLBACK + "[redacted]"
+    return FEED.sub("/calendar/[redacted].ics", path)
 
 
 class RedactLoginCallback(logging.Filter):
-    """uvicorn logs each request's path with its query; the callback's carries the code."""
+    """uvicorn logs each request's path with its query; some carry secrets."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple):
-            record.args = tuple(
-                CALLBACK + "[redacted]"
-                if isinstance(arg, str) and arg.startswith(CALLBACK)
-                else arg
-                for arg in args
-            )
+            record.args = tuple(redact_path(arg) if isinstance(arg, str) else arg for arg in args)
         return True
 
 

@@ -14,6 +14,7 @@ from game_scheduler.models import utcnow
 from game_scheduler.scheduler.services.due_reminders import find_due_reminders, group_by_due_time
 from game_scheduler.scheduler.services.game_status import advance_game_statuses
 from game_scheduler.scheduler.services.notification_service import NotificationService
+from game_scheduler.scheduler.services.retention import purge_old_rows
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +26,14 @@ class EmbeddedScheduler:
     with an ETA, so they are at most one tick late.
     """
 
-    def __init__(self, publisher: SyncEventPublisher, *, tick: float = 1.0) -> None:
+    def __init__(self, publisher: SyncEventPublisher, *, tick: float | None = None) -> None:
         settings = get_settings()
         self._publisher = publisher
-        self._tick = tick
+        self._tick = settings.dispatch_interval if tick is None else tick
         self._intervals = {
             self.advance_statuses: settings.update_status_interval,
             self.relay: settings.relay_outbox_interval,
+            self.purge: settings.retention_interval,
         }
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedded-scheduler", daemon=True)
@@ -41,7 +43,11 @@ class EmbeddedScheduler:
         self._thread.start()
 
     def stop(self) -> None:
-        """Finish the current round, then end the thread."""
+        """Finish the current job, then end the thread.
+
+        Call it off the event loop the publisher delivers on (``asyncio.to_thread``): the job
+        may be waiting for that loop to handle its events.
+        """
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=30)
@@ -67,10 +73,17 @@ class EmbeddedScheduler:
         with get_sync_db_session() as session:
             relay_outbox(session, self._publisher)
 
+    def purge(self) -> None:
+        """Delete published events and delivery records older than RETENTION_DAYS."""
+        with get_sync_db_session() as session:
+            purge_old_rows(session, utcnow(), get_settings().retention_days)
+
     def _run(self) -> None:
         last_run = dict.fromkeys(self._intervals, 0.0)
         while not self._stop.is_set():
             for job in (self.send_due_reminders, *self._intervals):
+                if self._stop.is_set():
+                    return
                 if job in last_run and time.monotonic() - last_run[job] < self._intervals[job]:
                     continue
                 try:

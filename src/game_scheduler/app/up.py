@@ -5,16 +5,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
+import socket
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import uvicorn
 
 from game_scheduler import migrate
+from game_scheduler.app.banner import start_banner
 from game_scheduler.app.demo import seed_demo_games
 from game_scheduler.app.embedded_scheduler import EmbeddedScheduler
 from game_scheduler.app.http import create_http_app
+from game_scheduler.app.listening import PortUnavailable, bind_listener, url_of
+from game_scheduler.app.local_secret import use_local_secret_key
+from game_scheduler.bot.announcements import AnnouncementKeeper
 from game_scheduler.bot.console_port import ConsolePort
 from game_scheduler.bot.handlers import BotHandlers
 from game_scheduler.bot.runtime import DiscordBot
@@ -41,14 +48,22 @@ def build_parser(command: str) -> argparse.ArgumentParser:
 def _console_feed(port: ConsolePort) -> ConsoleFeed:
     def feed() -> Sequence[Mapping[str, Any]]:
         return [
-            {"at": m.sent_at, "target": m.target, "text": f"[{m.action}] {m.text}"}
+            {
+                "at": m.sent_at,
+                "action": m.action,
+                "target": m.target,
+                "text": m.text,
+                "game_id": m.game_id,
+            }
             for m in port.messages
         ]
 
     return feed
 
 
-async def serve(host: str, port: int, *, demo: bool, started: asyncio.Event | None = None) -> None:
+async def serve(
+    listener: socket.socket, *, demo: bool, started: asyncio.Event | None = None
+) -> None:
     """Run until the server is told to stop (Ctrl-C / SIGTERM), then shut every part down."""
     settings = get_settings()
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
@@ -67,42 +82,71 @@ async def serve(host: str, port: int, *, demo: bool, started: asyncio.Event | No
         console_messages=_console_feed(console) if console is not None else None,
         demo_login=True,
     )
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     await bus.start()
+    resync = asyncio.create_task(handlers.keeper.resync_until_done())
     try:
         if discord_bot is not None:
             await discord_bot.start()
-        if demo:
-            await seed_demo_games()
+        seeded = await seed_demo_games() if demo else False
         scheduler.start()
-        serving = asyncio.create_task(server.serve())
+        serving = asyncio.create_task(server.serve(sockets=[listener]))
         # uvicorn exposes readiness only as a flag.
         while not server.started and not serving.done():  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         if server.started:
-            bot = "Discord bot" if discord_bot is not None else "console bot (no DISCORD_TOKEN)"
-            print(
-                f"Game Scheduler is up at http://{host}:{port}/ with the {bot}; Ctrl-C stops it.",
-                flush=True,
+            banner = start_banner(
+                url_of(listener),
+                discord_bot=discord_bot is not None,
+                discord_login=bool(settings.discord_client_id),
+                demo=seeded,
             )
+            print(banner, flush=True)
             if started is not None:
                 started.set()
         await serving
     finally:
-        scheduler.stop()
-        await bus.stop()
-        if discord_bot is not None:
-            await discord_bot.close()
-        await dispose_engines()
+        resync.cancel()
+        await shut_down(scheduler, bus, handlers.keeper, discord_bot)
+
+
+async def shut_down(
+    scheduler: EmbeddedScheduler,
+    bus: InProcessBus,
+    keeper: AnnouncementKeeper,
+    discord_bot: DiscordBot | None,
+) -> None:
+    """Stop every part, within a second or so of Ctrl-C.
+
+    The scheduler is stopped off the loop: its thread may be waiting for this loop to handle
+    the events it publishes, and joining it on the loop would block both for 30 s.
+    """
+    await asyncio.to_thread(scheduler.stop)
+    await bus.stop()
+    await keeper.close(grace=5.0)
+    if discord_bot is not None:
+        await discord_bot.close()
+    await dispose_engines()
 
 
 def main(command: str, argv: list[str]) -> int:
     """Migrate the database, then serve until interrupted."""
     args = build_parser(command).parse_args(argv)
-    migrate.upgrade()
-    log.info("database ready: %s", get_settings().database_url.split("@")[-1])
-    # uvicorn re-raises the Ctrl-C it handled once every part has shut down.
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.host, args.port, demo=args.demo))
+    # Bound first: a busy port is said in one line before anything else has started.
+    try:
+        listener = bind_listener(args.host, args.port)
+    except PortUnavailable as error:
+        print(error, file=sys.stderr)
+        return 2
+    with listener:
+        use_local_secret_key()
+        migrate.upgrade()
+        log.info("database ready: %s", get_settings().database_url.split("@")[-1])
+        # uvicorn re-raises the Ctrl-C it handled once every part has shut down.
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(listener, demo=args.demo))
     print("Game Scheduler stopped.", flush=True)
+    # Everything is shut down; the interpreter's final collection of this large heap took
+    # seconds on a loaded machine. Frozen objects are left to the OS.
+    gc.freeze()
     return 0

@@ -3,103 +3,181 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass
+
+from sqlalchemy import select, update
 
 from game_scheduler.bot.embeds import build_announcement
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, MessageGone
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.status import FINAL
 from game_scheduler.errors import NotFound
+from game_scheduler.models import Game
+from game_scheduler.services.games import record_announcement_failure
 from game_scheduler.services.loading import load_game
 
 log = logging.getLogger(__name__)
 
-
-@dataclass
-class _Slot:
-    """One game's refresh work: the round waiting to run, and whether a runner is active."""
-
-    waiting: asyncio.Future[int | None] | None = None
-    runner: asyncio.Task[None] | None = None
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 60.0
+# Keeper tasks share the connection pool with the event handlers: a resync of many games waits
+# its turn here rather than queueing on the pool until it times out.
+DB_SLOTS = 4
 
 
 class AnnouncementKeeper:
-    """Posts, edits and re-posts announcements from the game's current state.
+    """Posts, edits and re-posts announcements from the game's latest state, off the event path.
 
-    Callers that arrive while a refresh is running share the next one, so a burst of joins
-    becomes at most two edits (the one in flight and one more), with no timer adding delay.
-    The keeper only reads the database: callers store the message id it returns in their own
-    transaction (on SQLite a second writer would wait for theirs to end, and they for it).
+    Game events only record that an announcement is behind (``game.announcement_wanted`` is
+    bumped) and call :meth:`request`, which returns at once. One task per game then reads the
+    game, edits the message, records what it showed (``announcement_shown``) and goes round again
+    while the game changed meanwhile. So a burst of changes becomes as few edits as Discord's pace
+    allows, ending on the final state, with at most one edit in flight per game, and a channel
+    Discord rate-limits never holds up other events. Outages are retried with capped backoff;
+    :meth:`resync` picks up what a stopped bot left behind.
     """
 
     def __init__(self, port: DiscordPort) -> None:
         self.port = port
-        self._slots: dict[int, _Slot] = {}
-        # Message ids this process posted for live games, known before their callers commit.
-        self._posted: dict[int, int] = {}
+        self._runners: dict[int, asyncio.Task[None]] = {}
+        self._again: set[int] = set()
+        self._db_slots = asyncio.Semaphore(DB_SLOTS)
 
-    async def refresh(self, game_id: int) -> int | None:
-        """Once the announcement shows the game as it is now, its message id (None: no message)."""
-        slot = self._slots.setdefault(game_id, _Slot())
-        if slot.waiting is None:
-            slot.waiting = asyncio.get_running_loop().create_future()
-        waiting = slot.waiting
-        if slot.runner is None:
-            slot.runner = asyncio.create_task(self._run(game_id, slot))
-        return await asyncio.shield(waiting)
+    def request(self, game_id: int) -> None:
+        """Bring the game's announcement up to date soon; a running task for it goes round again."""
+        if game_id in self._runners:
+            self._again.add(game_id)
+            return
+        self._runners[game_id] = asyncio.create_task(self._run(game_id), name=f"announce-{game_id}")
 
-    async def _run(self, game_id: int, slot: _Slot) -> None:
-        current: asyncio.Future[int | None] | None = None
-        try:
-            while slot.waiting is not None:
-                current, slot.waiting = slot.waiting, None
-                try:
-                    message_id = await self.sync(game_id)
-                except Exception as error:
-                    current.set_exception(error)
-                    current.exception()  # the waiting handlers re-raise it; no orphan warning
-                else:
-                    current.set_result(message_id)
-        finally:
-            del self._slots[game_id]
-            for future in (current, slot.waiting):
-                if future is not None and not future.done():
-                    future.cancel()
+    async def resync(self) -> int:
+        """Request every announcement the database says is behind; how many there were."""
+        async with self._db_slots, get_db_session() as session:
+            behind = (
+                await session.scalars(
+                    select(Game.id).where(Game.announcement_shown < Game.announcement_wanted)
+                )
+            ).all()
+        for game_id in behind:
+            self.request(game_id)
+        if behind:
+            log.info("catching up %d announcements left behind", len(behind))
+        return len(behind)
 
-    async def sync(self, game_id: int) -> int | None:
-        """Post the announcement if it has none, else edit it; re-post one that was deleted."""
-        async with get_db_session() as session:
+    async def resync_until_done(self) -> None:
+        """:meth:`resync`, retried with backoff while the database is unreachable (bot start)."""
+        delay = FIRST_RETRY_SECONDS
+        while True:
             try:
+                await self.resync()
+                return
+            except Exception as error:
+                log.warning("cannot look for announcements left behind (%r); retrying", error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_RETRY_SECONDS)
+
+    async def wait_idle(self) -> None:
+        """Until no announcement task is running (tests, clean shutdown)."""
+        while self._runners:
+            await asyncio.gather(*list(self._runners.values()), return_exceptions=True)
+
+    async def close(self, grace: float = 0.0) -> None:
+        """Stop the tasks (after ``grace`` seconds); what is not shown yet stays marked behind."""
+        if grace > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wait_idle(), grace)
+        for task in list(self._runners.values()):
+            task.cancel()
+        await asyncio.gather(*list(self._runners.values()), return_exceptions=True)
+
+    async def _run(self, game_id: int) -> None:
+        delay = FIRST_RETRY_SECONDS
+        try:
+            while True:
+                self._again.discard(game_id)
+                try:
+                    behind = await self.sync(game_id)
+                except Exception as error:  # an outage of Discord or the database: wait, retry
+                    log.warning(
+                        "announcement of game %s not updated (%r); retrying in %.0f s",
+                        game_id,
+                        error,
+                        delay,
+                    )
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, MAX_RETRY_SECONDS)
+                    continue
+                delay = FIRST_RETRY_SECONDS
+                if not behind and game_id not in self._again:
+                    return
+        finally:
+            self._runners.pop(game_id, None)
+            self._again.discard(game_id)
+
+    async def sync(self, game_id: int) -> bool:
+        """Show the game as it is now if its announcement is behind; True if it changed since."""
+        async with self._db_slots, get_db_session() as session:
+            counters = (
+                await session.execute(
+                    select(Game.announcement_wanted, Game.announcement_shown).where(
+                        Game.id == game_id
+                    )
+                )
+            ).one_or_none()
+            if counters is None or counters.announcement_shown >= counters.announcement_wanted:
+                return False
+            wanted = counters.announcement_wanted
+            try:  # read after the counter: what is shown is at least as new as what it asked for
                 game = await load_game(session, game_id)
             except NotFound:
                 log.info("game %s no longer exists; no announcement to keep", game_id)
-                return None
+                return False
+        message_id = await self._show(game)
+        async with self._db_slots, get_db_session() as session:
+            await session.execute(
+                update(Game)
+                .where(Game.id == game_id, Game.announcement_shown < wanted)
+                .values(
+                    announcement_shown=wanted,
+                    discord_message_id=message_id,
+                    updated_at=Game.updated_at,  # bookkeeping, not a change of the game
+                )
+            )
+            now_wanted = await session.scalar(
+                select(Game.announcement_wanted).where(Game.id == game_id)
+            )
+            await session.commit()
+        return now_wanted is not None and now_wanted > wanted
+
+    async def _show(self, game: Game) -> int | None:
+        """Post or edit, and tell the host on the dashboard when Discord refuses for good."""
+        try:
+            message_id = await self._post_or_edit(game)
+        except DiscordUnavailable as error:
+            channel_id = game.channel.discord_id
+            log.warning("cannot show game %s in channel %s: %s", game.id, channel_id, error)
+            async with self._db_slots:
+                await record_announcement_failure(game.id, str(error))
+            return game.discord_message_id
+        if game.announcement_error is not None:
+            async with self._db_slots:
+                await record_announcement_failure(game.id, None)
+        return message_id
+
+    async def _post_or_edit(self, game: Game) -> int | None:
+        """Post the announcement if it has none, else edit it; re-post one that was deleted."""
         announcement = build_announcement(game)
         channel_id = game.channel.discord_id
-        old_id = self._posted.get(game.id, game.discord_message_id)
-        if game.status in FINAL:
-            self._posted.pop(game.id, None)  # no more changes to come; the database has the id
+        old_id = game.discord_message_id
+        if old_id is None:
+            return await self.port.post_announcement(channel_id, announcement, nonce=f"g{game.id}")
         try:
-            if old_id is None:
-                new_id = await self.port.post_announcement(
-                    channel_id, announcement, nonce=f"g{game.id}"
-                )
-            else:
-                try:
-                    await self.port.edit_announcement(channel_id, old_id, announcement)
-                    return old_id
-                except MessageGone:
-                    if game.status in FINAL:
-                        log.info("announcement of finished game %s was deleted", game.id)
-                        return old_id
-                    log.info("announcement of game %s was deleted; posting again", game.id)
-                    new_id = await self.port.post_announcement(
-                        channel_id, announcement, nonce=f"r{old_id}"
-                    )
-        except DiscordUnavailable as error:
-            log.warning("cannot show game %s in channel %s: %s", game.id, channel_id, error)
+            await self.port.edit_announcement(channel_id, old_id, announcement)
             return old_id
-        if game.status not in FINAL:
-            self._posted[game.id] = new_id
-        return new_id
+        except MessageGone:
+            if game.status in FINAL:
+                log.info("announcement of finished game %s was deleted", game.id)
+                return old_id
+            log.info("announcement of game %s was deleted; posting again", game.id)
+            return await self.port.post_announcement(channel_id, announcement, nonce=f"r{old_id}")

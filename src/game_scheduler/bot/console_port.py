@@ -26,6 +26,7 @@ class ConsoleMessage:
     text: str
     message_id: int | None = None
     sent_at: datetime = field(default_factory=utcnow)
+    game_id: int | None = None  # the game an announcement is about
 
 
 def render_embed(embed: discord.Embed) -> str:
@@ -46,6 +47,7 @@ class ConsolePort:
         self.messages: list[ConsoleMessage] = []
         self._ids = itertools.count(1)
         self._posted: dict[int, int] = {}  # message id -> game id, this run only
+        self._shown: dict[int, str] = {}  # message id -> the text it shows now
 
     def _record(self, message: ConsoleMessage) -> None:
         self.messages.append(message)
@@ -63,7 +65,12 @@ class ConsolePort:
         message_id = next(self._ids)
         self._posted[message_id] = announcement.game_id
         text = self._announcement_text(announcement)
-        self._record(ConsoleMessage("post", f"channel {channel_id}", text, message_id))
+        self._shown[message_id] = text
+        self._record(
+            ConsoleMessage(
+                "post", f"channel {channel_id}", text, message_id, game_id=announcement.game_id
+            )
+        )
         return message_id
 
     async def edit_announcement(
@@ -73,13 +80,29 @@ class ConsolePort:
             # Posted by an earlier run of the process: post it again in this run.
             raise MessageGone(f"message {message_id} is not in this console session")
         text = self._announcement_text(announcement)
-        self._record(ConsoleMessage("edit", f"channel {channel_id}", text, message_id))
+        if self._shown.get(message_id) == text:
+            # Discord would show nothing new: a line says so, the console page stays as it was.
+            log.info("[console edit to channel %s] message %s unchanged", channel_id, message_id)
+            return
+        self._shown[message_id] = text
+        self._record(
+            ConsoleMessage(
+                "edit", f"channel {channel_id}", text, message_id, game_id=announcement.game_id
+            )
+        )
 
     async def send_dm(
         self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
     ) -> None:
         text = content if embed is None else f"{content}\n{render_embed(embed)}"
         self._record(ConsoleMessage("dm", f"user {user_id}", text))
+
+    async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
+        return [
+            m.text
+            for m in self.messages
+            if m.action == "dm" and m.target == f"user {user_id}" and m.sent_at >= since
+        ]
 
     async def post_channel_message(
         self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None

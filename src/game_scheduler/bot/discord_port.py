@@ -5,20 +5,38 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 
+import aiohttp
 import discord
 
 from game_scheduler.bot.port import Announcement, DiscordUnavailable, DmClosed, MessageGone
 from game_scheduler.bot.views import announcement_view
+from game_scheduler.messaging.handling import TransientError
+
+HISTORY_LIMIT = 50
+CLOCK_SKEW = timedelta(seconds=10)
 
 # Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes)
 UNKNOWN_MESSAGE = 10008
 CANNOT_DM_USER = 50007
 
 
+TOO_MANY_REQUESTS = 429
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether Discord failed in a way that passes: 5xx, 429, a timeout or a broken connection."""
+    if isinstance(error, discord.HTTPException):
+        return error.status >= 500 or error.status == TOO_MANY_REQUESTS
+    return isinstance(
+        error, discord.RateLimited | aiohttp.ClientError | ConnectionError | TimeoutError
+    )
+
+
 @asynccontextmanager
 async def discord_errors() -> AsyncIterator[None]:
-    """Turn final refusals into the port's errors; anything else propagates and is retried."""
+    """Final refusals become the port's errors, outages :class:`TransientError` (retried later)."""
     try:
         yield
     except discord.Forbidden as error:
@@ -29,6 +47,10 @@ async def discord_errors() -> AsyncIterator[None]:
         if error.code == UNKNOWN_MESSAGE:
             raise MessageGone(error.text or "unknown message") from error
         raise DiscordUnavailable(f"not found: {error.text}") from error
+    except Exception as error:
+        if is_outage(error):
+            raise TransientError(f"Discord unavailable: {error!r}") from error
+        raise
 
 
 class DiscordClientPort:
@@ -70,6 +92,16 @@ class DiscordClientPort:
                 await channel.send(content, nonce=nonce)
             else:
                 await channel.send(content, embed=embed, nonce=nonce)
+
+    async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
+        bot_id = self.client.user.id if self.client.user is not None else None
+        async with self._dm_slots, discord_errors():
+            channel = await self.client.create_dm(discord.Object(user_id))
+            return [
+                message.content
+                async for message in channel.history(limit=HISTORY_LIMIT, after=since - CLOCK_SKEW)
+                if message.author.id == bot_id
+            ]
 
     async def post_channel_message(
         self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None

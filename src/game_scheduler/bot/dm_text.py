@@ -16,6 +16,10 @@ def dm_text(dm: SendDm) -> str:
         DmKind.WAITLIST_PROMOTION: (
             f"Good news: a seat freed up and you're now confirmed for {title} ({at})."
         ),
+        DmKind.DEMOTED: (
+            f"The host reduced the seats for {title} ({at}); you are now "
+            f"#{dm.waitlist_position or 1} on the waitlist."
+        ),
         DmKind.CANCELLATION: f"{title} ({at}) was cancelled by the host.",
         DmKind.RESCHEDULED: f"{title} was moved: it now starts {at} ({relative}).",
         DmKind.REMOVED: f"The host removed you from {title} ({at}).",

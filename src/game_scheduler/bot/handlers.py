@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from game_scheduler.bot.announcements import AnnouncementKeeper
+from game_scheduler.bot.dm_delivery import ROUTE_CHANNEL, ROUTE_DM, ROUTE_FAILED, DmLedger
 from game_scheduler.bot.dm_text import dm_text, fallback_text
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, DmClosed
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.events import Envelope, EventType, GameRef, SendDm
 from game_scheduler.messaging.handling import Handler
-from game_scheduler.models import DmDelivery, Game
+from game_scheduler.models import Game
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +26,8 @@ ANNOUNCEMENT_EVENTS = (
     EventType.PLAYER_JOINED,
     EventType.PLAYER_LEFT,
     EventType.WAITLIST_PROMOTED,
+    EventType.WAITLIST_DEMOTED,
 )
-
-ROUTE_DM = "dm"
-ROUTE_CHANNEL = "channel_fallback"
-ROUTE_FAILED = "undeliverable"
 
 
 def nonce_for(envelope: Envelope, prefix: str = "") -> str:
@@ -43,6 +41,7 @@ class BotHandlers:
     def __init__(self, port: DiscordPort) -> None:
         self.port = port
         self.keeper = AnnouncementKeeper(port)
+        self.ledger = DmLedger()
 
     def mapping(self) -> dict[EventType, Handler]:
         """Event type to handler, as ``handle_once`` and the consumer take them."""
@@ -51,35 +50,44 @@ class BotHandlers:
         return handlers
 
     async def show_game(self, envelope: Envelope) -> None:
-        """Every game event ends with the announcement showing the game's current state."""
+        """Mark the game's announcement behind and let the keeper catch up; no Discord wait here."""
         ref = envelope.payload()
         assert isinstance(ref, GameRef)
-        message_id = await self.keeper.refresh(ref.game_id)
-        if message_id is None:
-            return
         async with get_db_session() as session:
-            # A plain UPDATE, only when the id changed: bookkeeping, not a version bump.
             await session.execute(
                 update(Game)
-                .where(Game.id == ref.game_id, Game.discord_message_id.is_distinct_from(message_id))
-                .values(discord_message_id=message_id, updated_at=Game.updated_at)
+                .where(Game.id == ref.game_id)
+                .values(
+                    announcement_wanted=Game.announcement_wanted + 1,
+                    updated_at=Game.updated_at,  # bookkeeping: neither a change nor a version bump
+                )
             )
             await session.commit()
+        self.keeper.request(ref.game_id)
 
     async def send_dm(self, envelope: Envelope) -> None:
-        """DM the recipient; if their DMs are closed, mention them in the game's channel."""
+        """DM the recipient if the message still holds; if their DMs are closed, mention them."""
         dm = envelope.payload()
         assert isinstance(dm, SendDm)
+        attempt = await self.ledger.claim(envelope, dm)
+        if attempt is None:
+            return  # already sent, expired or rate-limited: recorded by the ledger
         recipient = int(dm.recipient_discord_id)
+        text = dm_text(attempt.dm)
+        if attempt.check_channel and text in await self.port.recent_dm_texts(
+            recipient, since=attempt.attempted_at
+        ):
+            await self.ledger.finish(envelope, ROUTE_DM, "found in the DM channel after a restart")
+            return
         route, detail = ROUTE_DM, ""
         try:
-            await self.port.send_dm(recipient, dm_text(dm), nonce_for(envelope))
+            await self.port.send_dm(recipient, text, nonce_for(envelope))
         except DmClosed:
             route = ROUTE_CHANNEL
             try:
                 await self.port.post_channel_message(
                     int(dm.channel_discord_id),
-                    fallback_text(dm),
+                    fallback_text(attempt.dm),
                     nonce_for(envelope, "f"),
                     mention_user_id=recipient,
                 )
@@ -89,16 +97,4 @@ class BotHandlers:
             route, detail = ROUTE_FAILED, str(error)
         if route != ROUTE_DM:
             log.info("%s for user %s went by %s %s", dm.kind, recipient, route, detail)
-        async with get_db_session() as session:
-            game_id = await session.scalar(select(Game.id).where(Game.id == dm.game_id))
-            session.add(
-                DmDelivery(
-                    event_id=str(envelope.event_id),
-                    recipient_discord_id=recipient,
-                    game_id=game_id,
-                    kind=dm.kind.value,
-                    route=route,
-                    detail=detail,
-                )
-            )
-            await session.commit()
+        await self.ledger.finish(envelope, route, detail)

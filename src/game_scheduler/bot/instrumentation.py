@@ -149,12 +149,7 @@ class MeteredPort:
         return message_id
 
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
-        """Passed through (the port may not have it yet: older ports never re-check a DM)."""
-        recent = getattr(self.inner, "recent_dm_texts", None)
-        if recent is None:
-            return []
-        texts: list[str] = await recent(user_id, since)
-        return texts
+        return await self.inner.recent_dm_texts(user_id, since)
 
 
 def route_template(method: str, path: str) -> str:

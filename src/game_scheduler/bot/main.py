@@ -6,13 +6,15 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 
 import discord
 
 from game_scheduler.bot.instrumentation import start_monitoring
 from game_scheduler.bot.runtime import ConsoleBot, DiscordBot
 from game_scheduler.config import Settings, get_settings
-from game_scheduler.database import dispose_engines
+from game_scheduler.database import dispose_engines, pool_capacity
+from game_scheduler.messaging.consumer import concurrency_problem
 from game_scheduler.messaging.outbox import set_async_publisher
 from game_scheduler.messaging.publisher import AsyncPublisher
 
@@ -69,8 +71,13 @@ def main(command: str, argv: list[str]) -> int:
         "--console", action="store_true", help="log messages instead of sending them"
     )
     args = parser.parse_args(argv)
+    settings = get_settings()
+    problem = concurrency_problem(settings.bot_concurrency, pool_capacity())
+    if problem is not None:
+        print(f"game-scheduler {command}: {problem}", file=sys.stderr)
+        return 2
     try:
-        asyncio.run(_serve_until_signalled(get_settings(), args.console))
+        asyncio.run(_serve_until_signalled(settings, args.console))
     except discord.LoginFailure:
         log.error("Discord refused the token in DISCORD_TOKEN")
         return 1

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 import discord
 
 from game_scheduler.database import get_db_session
-from game_scheduler.services import guild_sync
+from game_scheduler.models import utcnow
+from game_scheduler.services import departures, guild_sync
 from game_scheduler.services.guild_sync import ChannelInfo, GuildInfo, RoleInfo
 
 log = logging.getLogger(__name__)
@@ -87,3 +88,9 @@ async def drop_role(role: discord.Role) -> None:
     """A role was deleted."""
     async with get_db_session() as session:
         await guild_sync.drop_role(session, role.id)
+
+
+async def member_left(guild_id: int, user_id: int) -> None:
+    """A member left or was removed: their upcoming signups there go to the waitlist."""
+    async with get_db_session() as session:
+        await departures.member_left(session, guild_id, user_id, utcnow())

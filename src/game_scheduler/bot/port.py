@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 import discord
 
 
 class DiscordUnavailable(Exception):
-    """Discord refused for good (missing channel or access): retrying would not help."""
+    """Discord refused for good (missing channel or access): retrying would not help.
+
+    Outages (5xx, 429, timeouts) are raised as ``messaging.handling.TransientError`` instead.
+    """
 
 
 class DmClosed(DiscordUnavailable):
@@ -54,4 +58,8 @@ class DiscordPort(Protocol):
         self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None
     ) -> int:
         """Post plain text in a channel, pinging at most the one user named."""
+        ...
+
+    async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
+        """The texts of the bot's DMs to the user sent since then (checked before a late resend)."""
         ...

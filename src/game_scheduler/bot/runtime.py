@@ -19,6 +19,9 @@ from game_scheduler.messaging.consumer import EventConsumer
 
 log = logging.getLogger(__name__)
 
+# How long close() lets announcement edits in flight finish (what is left is redone on start).
+KEEPER_GRACE_SECONDS = 5.0
+
 
 class DiscordBot:
     """A logged-in discord.py client, the handlers that send through it, and their consumer."""
@@ -39,15 +42,21 @@ class DiscordBot:
         self.port = MeteredPort(DiscordClientPort(self.client))
         self.handlers = BotHandlers(self.port)
         self.consumer = (
-            EventConsumer(instrument_handlers(self.handlers.mapping()), url=settings.rabbitmq_url)
+            EventConsumer(
+                instrument_handlers(self.handlers.mapping()),
+                url=settings.rabbitmq_url,
+                settings=settings,
+            )
             if consume
             else None
         )
         self._connection: asyncio.Task[None] | None = None
+        self._resync: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Log in (commands synced), consume events, keep the gateway up in the background."""
         await self.client.login(self._token)
+        self._resync = asyncio.create_task(self.handlers.keeper.resync_until_done())
         if self.consumer is not None:
             await self.consumer.start()
         self._connection = asyncio.create_task(self.client.connect(reconnect=True))
@@ -74,6 +83,9 @@ class DiscordBot:
         """Finish in-flight events, then close the gateway and the HTTP session."""
         if self.consumer is not None:
             await self.consumer.stop()
+        if self._resync is not None:
+            self._resync.cancel()
+        await self.handlers.keeper.close(grace=KEEPER_GRACE_SECONDS)
         await self.client.close()
         if self._connection is not None:
             try:
@@ -90,12 +102,16 @@ class ConsoleBot:
         self.port = ConsolePort()
         self.handlers = BotHandlers(MeteredPort(self.port))
         self.consumer = EventConsumer(
-            instrument_handlers(self.handlers.mapping()), url=settings.rabbitmq_url
+            instrument_handlers(self.handlers.mapping()),
+            url=settings.rabbitmq_url,
+            settings=settings,
         )
         self._closed = asyncio.Event()
+        self._resync: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Consume events."""
+        self._resync = asyncio.create_task(self.handlers.keeper.resync_until_done())
         await self.consumer.start()
         log.info("console mode (no DISCORD_TOKEN): messages are logged, not sent")
 
@@ -106,4 +122,7 @@ class ConsoleBot:
     async def close(self) -> None:
         """Finish in-flight events and stop consuming."""
         await self.consumer.stop()
+        if self._resync is not None:
+            self._resync.cancel()
+        await self.handlers.keeper.close(grace=KEEPER_GRACE_SECONDS)
         self._closed.set()

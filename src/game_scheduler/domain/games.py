@@ -14,12 +14,33 @@ DURATION_MAX_MINUTES = 7 * 24 * 60
 MAX_DAYS_AHEAD = 2 * 366
 
 
+SINGLE_LINE_FIELDS = frozenset({"title", "location"})
+MULTILINE_ALLOWED = frozenset("\n\r\t")
+
+
+def is_control(char: str) -> bool:
+    """C0 and C1 control characters and DEL: they break calendars and one-line displays."""
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F
+
+
 def _check_characters(value: str, field: str) -> None:
-    """PostgreSQL stores no NUL character and UTF-8 has no lone surrogates: refuse both."""
-    if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+    """No NUL, lone surrogate or control character; descriptions may hold line breaks and tabs."""
+    allowed = frozenset() if field in SINGLE_LINE_FIELDS else MULTILINE_ALLOWED
+    if any(
+        "\ud800" <= char <= "\udfff" or (is_control(char) and char not in allowed) for char in value
+    ):
+        label = field.replace("_", " ")
         raise ValidationError(
-            f"{field.replace('_', ' ')} contains characters that are not allowed", field
+            f"{label} contains characters that are not allowed"
+            + (" (such as line breaks)" if field in SINGLE_LINE_FIELDS else ""),
+            field,
         )
+
+
+def clean_name(name: str) -> str:
+    """A display name from Discord, with control characters turned into spaces."""
+    return "".join(" " if is_control(c) or "\ud800" <= c <= "\udfff" else c for c in name)
 
 
 def clean_title(title: str) -> str:

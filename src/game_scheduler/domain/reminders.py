@@ -1,12 +1,24 @@
-"""Which reminder offsets apply to a game, and when each is due."""
+"""A reminder's life: which offsets apply, when each is due, and every move of its status.
+
+The one home of the reminder state machine; every writer (game and settings services, the
+scheduler's send) asks :func:`follow_game` or :func:`decide_send` and applies the answer::
+
+    (none) --game posted / offset added-----------------> pending   (skipped if already due)
+    pending --send at due time, game scheduled----------> sent
+    pending --due after the start / game started--------> skipped
+    pending --game cancelled / offset removed-----------> cancelled
+    sent | skipped | cancelled --game moved / offset back--> pending (re-armed at the new time)
+"""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from game_scheduler.domain.status import GameStatus
 from game_scheduler.errors import ValidationError
 
 
@@ -80,3 +92,85 @@ def is_current(reminder_due_at: datetime, scheduled_at: datetime, offset_minutes
 def recipients(host: H, confirmed: Iterable[H]) -> list[H]:
     """Who a reminder goes to: the host, then each confirmed player, everyone once."""
     return list(dict.fromkeys([host, *confirmed]))
+
+
+@dataclass(frozen=True)
+class ReminderState:
+    """What a stored reminder row is now."""
+
+    status: ReminderStatus
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class GameClock:
+    """What a reminder's fate depends on: the game's start, status and offsets in force."""
+
+    scheduled_at: datetime
+    status: GameStatus
+    offsets: Collection[int]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A reminder's next state; ``reason`` (for ``last_error``) says why it will not be sent."""
+
+    status: ReminderStatus
+    due_at: datetime
+    reason: str | None = None
+
+
+class SendDecision(enum.StrEnum):
+    """What the send does with a claimed reminder; only SENT and SKIPPED change the row."""
+
+    SENT = "sent"
+    SKIPPED = "skipped"
+    NOT_DUE = "not_due"
+    NOT_PENDING = "not_pending"
+    STALE = "stale"
+
+
+def follow_game(
+    current: ReminderState | None, offset_minutes: int, game: GameClock, now: datetime
+) -> Step | None:
+    """Where the reminder for ``offset_minutes`` goes after its game changed; None: leave it.
+
+    A reminder whose due time has already passed when it is (re)scheduled is skipped: telling
+    players "starts in 60 minutes" ten minutes before the start would be wrong.
+    """
+    wanted = offset_minutes in game.offsets
+    if game.status is not GameStatus.SCHEDULED or not wanted:
+        if current is None or current.status is not ReminderStatus.PENDING:
+            return None
+        if game.status is GameStatus.CANCELLED:
+            return Step(ReminderStatus.CANCELLED, current.due_at, "game cancelled")
+        if not wanted:
+            return Step(ReminderStatus.CANCELLED, current.due_at, "offset removed")
+        return Step(ReminderStatus.SKIPPED, current.due_at, "game started before it came due")
+    due = due_at(game.scheduled_at, offset_minutes)
+    if (
+        current is not None
+        and current.due_at == due
+        and current.status is not ReminderStatus.CANCELLED
+    ):
+        return None
+    if due <= now:
+        return Step(ReminderStatus.SKIPPED, due, "due before scheduling")
+    return Step(ReminderStatus.PENDING, due)
+
+
+def decide_send(
+    current: ReminderState, offset_minutes: int, game: GameClock, now: datetime
+) -> SendDecision:
+    """Send only a pending reminder that still matches its game, is due, and is not too late."""
+    if current.status is not ReminderStatus.PENDING:
+        return SendDecision.NOT_PENDING
+    if game.status is GameStatus.CANCELLED or not is_current(
+        current.due_at, game.scheduled_at, offset_minutes
+    ):
+        return SendDecision.STALE
+    if now < current.due_at:
+        return SendDecision.NOT_DUE
+    if game.status is not GameStatus.SCHEDULED or is_too_late(now, game.scheduled_at):
+        return SendDecision.SKIPPED
+    return SendDecision.SENT

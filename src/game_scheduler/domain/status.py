@@ -48,16 +48,3 @@ def is_open_for_signup(status: GameStatus) -> bool:
 def ends_at(scheduled_at: datetime, duration_minutes: int) -> datetime:
     """When a game in progress counts as completed."""
     return scheduled_at + timedelta(minutes=duration_minutes)
-
-
-def due_status(
-    status: GameStatus, scheduled_at: datetime, duration_minutes: int, now: datetime
-) -> GameStatus:
-    """The status the clock says the game should have now (cancelled and completed stay)."""
-    if status in FINAL:
-        return status
-    if now >= ends_at(scheduled_at, duration_minutes):
-        return GameStatus.COMPLETED
-    if now >= scheduled_at:
-        return GameStatus.IN_PROGRESS
-    return status

@@ -3,18 +3,23 @@
 A worker task hands each event to the same handlers the consumer uses, through
 :func:`handle_once`. Publishing returns once the events are handled, not merely queued: the queue
 lives in memory, so only then may the outbox mark them published. Events a crash interrupts stay
-unpublished in the outbox and the relay delivers them after a restart; an event whose handler
-keeps failing makes the publish fail, so the relay retries it later.
+unpublished in the outbox and the relay delivers them after a restart.
+
+Failures are classified as the consumer classifies them (``handling.is_transient``): an outage is
+retried with capped backoff for a while (``transient_budget``), a deterministic failure a bounded
+number of times; then the publish fails, so the event stays unpublished in the outbox and the
+relay hands it over again on its next run, for as long as it takes. Nothing is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 
 from game_scheduler.messaging.events import Envelope
-from game_scheduler.messaging.handling import Handlers, handle_once
+from game_scheduler.messaging.handling import Handlers, handle_once, is_transient
 from game_scheduler.messaging.sync_publisher import PublishError
 
 log = logging.getLogger(__name__)
@@ -29,11 +34,19 @@ class InProcessBus:
     """An AsyncEventPublisher delivering to handlers in this event loop."""
 
     def __init__(
-        self, handlers: Handlers, *, max_attempts: int = 5, retry_delay: float = 0.5
+        self,
+        handlers: Handlers,
+        *,
+        max_attempts: int = 5,
+        retry_delay: float = 0.5,
+        max_retry_delay: float = 5.0,
+        transient_budget: float = 20.0,
     ) -> None:
         self._handlers = handlers
         self._max_attempts = max_attempts
         self._retry_delay = retry_delay
+        self._max_retry_delay = max_retry_delay
+        self._transient_budget = transient_budget
         self._queue: asyncio.Queue[_Item] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -119,18 +132,36 @@ class InProcessBus:
                 queue.task_done()
 
     async def _deliver(self, envelope: Envelope) -> None:
-        """Hand the event to its handler, retrying a bounded number of times."""
+        """Hand the event to its handler; retry outages for a while, other failures a few times."""
         what = f"event {envelope.event_id} ({envelope.event_type})"
-        for attempt in range(1, self._max_attempts + 1):
+        attempt = failures = 0
+        started = time.monotonic()
+        while True:
+            attempt += 1
             try:
                 await handle_once(envelope, self._handlers)
                 return
             except Exception as error:
-                if attempt == self._max_attempts:
-                    log.error("%s failed %d times; given up", what, attempt, exc_info=True)
+                transient = is_transient(error)
+                failures += 0 if transient else 1
+                if failures >= self._max_attempts:
+                    log.error("%s failed %d times; given up", what, failures, exc_info=True)
                     raise PublishError(f"{what} could not be handled") from error
-                log.warning("%s failed on attempt %d; retrying", what, attempt, exc_info=True)
-                await asyncio.sleep(self._retry_delay * attempt)
+                delay = min(self._retry_delay * 2 ** (attempt - 1), self._max_retry_delay)
+                waited = time.monotonic() - started
+                if transient and waited + delay > self._transient_budget:
+                    log.warning(
+                        "%s: outage outlasted %.0f s; left to the outbox relay", what, waited
+                    )
+                    raise PublishError(f"{what} could not be handled yet: {error!r}") from error
+                log.warning(
+                    "%s failed on attempt %d (%s); retrying",
+                    what,
+                    attempt,
+                    "transient" if transient else "deterministic",
+                    exc_info=not transient,
+                )
+                await asyncio.sleep(delay)
 
 
 class BusSyncAdapter:

@@ -10,6 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from game_scheduler.domain.notices import (
+    DmKind as DmKind,
+)  # re-exported: part of the event contract
+
 
 class EventType(enum.StrEnum):
     """The routing key of each event: what happened, in the past tense."""
@@ -22,17 +26,8 @@ class EventType(enum.StrEnum):
     PLAYER_JOINED = "game.player_joined"
     PLAYER_LEFT = "game.player_left"
     WAITLIST_PROMOTED = "game.waitlist_promoted"
+    WAITLIST_DEMOTED = "game.waitlist_demoted"
     SEND_DM = "notification.send_dm"
-
-
-class DmKind(enum.StrEnum):
-    """Why a direct message is sent."""
-
-    REMINDER = "reminder"
-    WAITLIST_PROMOTION = "waitlist_promotion"
-    CANCELLATION = "cancellation"
-    RESCHEDULED = "rescheduled"
-    REMOVED = "removed"
 
 
 class _Payload(BaseModel):
@@ -54,7 +49,7 @@ class GameChanged(GameRef):
 
 
 class PlayerChanged(GameRef):
-    """A player joined, left or was promoted; where they stand now."""
+    """A player joined, left, was promoted or demoted; where they stand now."""
 
     user_discord_id: str
     confirmed: bool
@@ -71,6 +66,7 @@ class SendDm(_Payload):
     starts_at: int
     offset_minutes: int | None = None
     reminder_id: int | None = None
+    waitlist_position: int | None = None
     guild_discord_id: str
     channel_discord_id: str
     url: str | None = None
@@ -85,6 +81,7 @@ PAYLOADS: dict[EventType, type[_Payload]] = {
     EventType.PLAYER_JOINED: PlayerChanged,
     EventType.PLAYER_LEFT: PlayerChanged,
     EventType.WAITLIST_PROMOTED: PlayerChanged,
+    EventType.WAITLIST_DEMOTED: PlayerChanged,
     EventType.SEND_DM: SendDm,
 }
 

@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -171,24 +171,25 @@ def relay_outbox(
     batches = 0
     while max_batches is None or batches < max_batches:
         batches += 1
-        taken, done = _relay_batch(session, publisher, batch_size, min_age_seconds)
+        taken, done, set_aside = _relay_batch(session, publisher, batch_size, min_age_seconds)
         published += done
-        if taken < batch_size or done == 0:
+        # A batch that made no progress (broker down) ends the run; one of poison rows does not.
+        if taken < batch_size or done + set_aside == 0:
             break
     return published
 
 
 def _relay_batch(
     session: Session, publisher: SyncEventPublisher, batch_size: int, min_age_seconds: float
-) -> tuple[int, int]:
-    """Take, publish and mark one batch; how many rows it took and how many it published."""
+) -> tuple[int, int, int]:
+    """Take, publish and mark one batch; how many rows it took, published and set aside."""
     cutoff = utcnow() - timedelta(seconds=min_age_seconds)
     if session.get_bind().dialect.name != "postgresql":
         return _relay_batch_single_writer(session, publisher, batch_size, cutoff)
     rows = _lock_and_mark_batch(session, batch_size, cutoff)
-    envelopes, invalid = _parse(rows)
+    envelopes, poison = _parse(rows)
     try:
-        publisher.publish_many(envelopes)
+        poison |= _publish_setting_aside_refused(publisher, envelopes)
     except PublishError as error:
         session.rollback()
         log.warning("outbox relay: publishing %d events failed: %s", len(envelopes), error)
@@ -197,11 +198,10 @@ def _relay_batch(
             session, [row[0] for row in rows], str(error), OutboxEvent.published_at.is_(None)
         )
         session.commit()
-        return len(rows), 0
-    for row_id, error_text in invalid.items():
-        _record_failure(session, [row_id], error_text)
+        return len(rows), 0, 0
+    _set_aside(session, poison)
     session.commit()
-    return len(rows), len(envelopes)
+    return len(rows), len(rows) - len(poison), len(poison)
 
 
 def _lock_and_mark_batch(
@@ -214,7 +214,7 @@ def _lock_and_mark_batch(
     """
     oldest = (
         select(OutboxEvent.id)
-        .where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff)
+        .where(*_waiting(cutoff))
         .order_by(OutboxEvent.id)
         .limit(batch_size)
         .with_for_update(skip_locked=True)
@@ -230,9 +230,18 @@ def _lock_and_mark_batch(
     return sorted(((row_id, payload) for row_id, payload in marked), key=itemgetter(0))
 
 
+def _waiting(cutoff: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Rows the relay still has to publish: not published, not set aside, older than cutoff."""
+    return (
+        OutboxEvent.published_at.is_(None),
+        OutboxEvent.failed_at.is_(None),
+        OutboxEvent.created_at <= cutoff,
+    )
+
+
 def _relay_batch_single_writer(
     session: Session, publisher: SyncEventPublisher, batch_size: int, cutoff: datetime
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """SQLite: read, publish with no transaction open, then mark.
 
     SQLite has one writer, and the in-process bus returns only once handlers (which write)
@@ -243,44 +252,97 @@ def _relay_batch_single_writer(
         (row_id, payload)
         for row_id, payload in session.execute(
             select(OutboxEvent.id, OutboxEvent.payload)
-            .where(OutboxEvent.published_at.is_(None), OutboxEvent.created_at <= cutoff)
+            .where(*_waiting(cutoff))
             .order_by(OutboxEvent.id)
             .limit(batch_size)
         )
     ]
     session.commit()
-    envelopes, invalid = _parse(rows)
+    envelopes, poison = _parse(rows)
     try:
-        publisher.publish_many(envelopes)
+        poison |= _publish_setting_aside_refused(publisher, envelopes)
     except PublishError as error:
         log.warning("outbox relay: publishing %d events failed: %s", len(envelopes), error)
         _record_failure(session, [row[0] for row in rows], str(error))
         session.commit()
-        return len(rows), 0
-    published = [row_id for row_id, _ in rows if row_id not in invalid]
+        return len(rows), 0, 0
+    published = [row_id for row_id, _ in rows if row_id not in poison]
     if published:
         session.execute(
             update(OutboxEvent).where(OutboxEvent.id.in_(published)).values(published_at=utcnow())
         )
-    for row_id, error_text in invalid.items():
-        _record_failure(session, [row_id], error_text)
+    _set_aside(session, poison)
     session.commit()
-    return len(rows), len(envelopes)
+    return len(rows), len(published), len(poison)
 
 
 def _parse(
     rows: Sequence[tuple[int, dict[str, Any]]],
-) -> tuple[list[Envelope], dict[int, str]]:
+) -> tuple[list[tuple[int, Envelope]], dict[int, str]]:
     """The rows' envelopes in order, and why any row holds none."""
-    envelopes: list[Envelope] = []
-    invalid: dict[int, str] = {}
+    envelopes: list[tuple[int, Envelope]] = []
+    poison: dict[int, str] = {}
     for row_id, payload in rows:
         try:
-            envelopes.append(Envelope.model_validate(payload))
+            envelopes.append((row_id, Envelope.model_validate(payload)))
         except ValidationError as error:
-            log.error("outbox row %d holds no valid envelope; left unpublished: %s", row_id, error)
-            invalid[row_id] = f"invalid envelope: {error}"
-    return envelopes, invalid
+            poison[row_id] = f"invalid envelope: {error}"
+    return envelopes, poison
+
+
+def _publish_setting_aside_refused(
+    publisher: SyncEventPublisher, envelopes: Sequence[tuple[int, Envelope]]
+) -> dict[int, str]:
+    """Publish all; if the broker refuses the batch for good, one by one; the refused rows.
+
+    Raises PublishError for a transient failure (broker down): the whole batch is retried.
+    """
+    try:
+        publisher.publish_many([e for _, e in envelopes])
+        return {}
+    except PublishError as error:
+        if not error.permanent:
+            raise
+        if len(envelopes) == 1:
+            return {envelopes[0][0]: f"refused by the broker: {error}"}
+    refused: dict[int, str] = {}
+    for row_id, envelope in envelopes:
+        try:
+            publisher.publish_many([envelope])
+        except PublishError as error:
+            if not error.permanent:
+                raise
+            refused[row_id] = f"refused by the broker: {error}"
+    return refused
+
+
+def _set_aside(session: Session, poison: dict[int, str]) -> None:
+    """Mark rows that can never be published as failed, so they no longer block the relay.
+
+    Logged once here, at ERROR: the relay never selects them again. Retention keeps them.
+    """
+    for row_id, error_text in poison.items():
+        log.error("outbox row %d set aside, it can never be published: %s", row_id, error_text)
+        session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id == row_id)
+            .values(
+                published_at=None,
+                failed_at=utcnow(),
+                attempts=OutboxEvent.attempts + 1,
+                last_error=error_text[:2000],
+            )
+        )
+
+
+def count_set_aside(session: Session) -> int:
+    """How many outbox rows the relay has set aside as unpublishable (for operators, health)."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.failed_at.is_not(None))
+        )
+        or 0
+    )
 
 
 def _record_failure(

@@ -22,6 +22,10 @@ from game_scheduler.messaging.topology import (
 
 # How long one batch may wait for its confirms before the writer gives up (the relay retries).
 PUBLISH_TIMEOUT_SECONDS = 10.0
+# How long connecting may take (TCP, then AMQP handshake) before publishing is left to the relay;
+# after a failed attempt, writes do not try again for a while, so none waits on a dead broker.
+CONNECT_TIMEOUT_SECONDS = 5.0
+RECONNECT_AFTER_SECONDS = 10.0
 
 
 def to_message(envelope: Envelope) -> aio_pika.Message:
@@ -41,24 +45,43 @@ class AsyncPublisher:
         self._connection: AbstractRobustConnection | None = None
         self._exchange: AbstractExchange | None = None
         self._lock = asyncio.Lock()
+        self._failed_at: float | None = None
 
     async def connect(self) -> None:
-        """Connect and declare the topology (the robust channel declares it again on reconnect)."""
+        """Connect and declare the topology (the robust channel declares it again on reconnect).
+
+        Gives up after CONNECT_TIMEOUT_SECONDS (a black-holed broker must not hold a write for
+        the OS's connect timeout), and for RECONNECT_AFTER_SECONDS after a failure fails at once.
+        """
         async with self._lock:
             if self._exchange is not None:
                 return
+            loop = asyncio.get_running_loop()
+            if (
+                self._failed_at is not None
+                and loop.time() - self._failed_at < RECONNECT_AFTER_SECONDS
+            ):
+                raise PublishError(f"RabbitMQ at {self._where} was unreachable moments ago")
             try:
-                connection = await aio_pika.connect_robust(self._url)
-            except (aio_pika.exceptions.AMQPError, OSError) as error:
+                await self._open()
+            except (aio_pika.exceptions.AMQPError, OSError, TimeoutError) as error:
+                self._failed_at = loop.time()
                 raise PublishError(f"cannot reach RabbitMQ at {self._where}: {error!r}") from error
-            try:
+            self._failed_at = None
+
+    async def _open(self) -> None:
+        # aio-pika's own timeout: cancelling connect_robust from outside leaves its reconnect
+        # task running forever.
+        connection = await aio_pika.connect_robust(self._url, timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            async with asyncio.timeout(CONNECT_TIMEOUT_SECONDS):
                 channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
                 await declare_with_aio_pika(channel)
                 self._exchange = await channel.get_exchange(EXCHANGE, ensure=False)
-            except BaseException:
-                await connection.close()
-                raise
-            self._connection = connection
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
 
     async def publish(self, envelope: Envelope) -> None:
         """Publish one envelope."""

@@ -6,7 +6,7 @@ function takes the client's channel through a small structural type.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,8 +21,9 @@ DEAD_LETTER_EXCHANGE_TYPE = "fanout"
 DEAD_LETTER_QUEUE = "bot_events.dead"
 
 # The consumer dead-letters a failing message itself after its own bound (default 5
-# redeliveries); the broker's limit is a backstop for deliveries the consumer never judged,
-# such as a message that kills the consumer process every time.
+# deterministic failures) and retries through the retry queues, never by requeueing; the broker's
+# limit is a backstop for deliveries the consumer never judged, such as a message that kills the
+# consumer process every time.
 BROKER_DELIVERY_LIMIT = 20
 
 # A quorum queue counts deliveries for us (the x-delivery-count header) and enforces the limit.
@@ -31,6 +32,31 @@ BOT_QUEUE_ARGUMENTS: dict[str, Any] = {
     "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
     "x-delivery-limit": BROKER_DELIVERY_LIMIT,
 }
+
+# A failed event waits in a retry queue of fixed delay (every message in it has the same TTL, so
+# the head always expires first), then the broker dead-letters it back to the bot's queue through
+# the default exchange: no other queue bound to the topic exchange sees it twice. Classic durable
+# queues with persistent messages: their TTL expiry is prompt and long proven. The broker moves an
+# expired message at-most-once (a broker crash in that instant could drop it); quorum queues'
+# at-least-once dead-lettering would close that window, but has open reports of expired messages
+# that never move (rabbitmq-server#10718), which would be a silent loss.
+RETRY_QUEUE_PREFIX = f"{BOT_QUEUE}.retry."
+
+
+def retry_queue(delay: float) -> str:
+    """The retry queue whose messages wait ``delay`` seconds (named by its delay in ms)."""
+    return f"{RETRY_QUEUE_PREFIX}{round(delay * 1000)}ms"
+
+
+def retry_queue_arguments(delay: float) -> dict[str, Any]:
+    """A queue whose messages expire after ``delay`` back into the bot's queue."""
+    return {
+        "x-queue-type": "classic",
+        "x-message-ttl": round(delay * 1000),
+        "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": BOT_QUEUE,
+    }
+
 
 CONTENT_TYPE = "application/json"
 PERSISTENT = 2
@@ -132,3 +158,13 @@ async def declare_with_aio_pika(channel: AioPikaChannel) -> None:
     queue = await channel.declare_queue(BOT_QUEUE, durable=True, arguments=BOT_QUEUE_ARGUMENTS)
     for key in BOT_BINDINGS:
         await queue.bind(EXCHANGE, key)
+
+
+async def declare_retry_queues_with_aio_pika(
+    channel: AioPikaChannel, delays: Sequence[float]
+) -> None:
+    """Declare the consumer's retry queues (idempotent) on an aio-pika channel."""
+    for delay in sorted(set(delays)):
+        await channel.declare_queue(
+            retry_queue(delay), durable=True, arguments=retry_queue_arguments(delay)
+        )

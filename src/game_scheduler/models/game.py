@@ -53,9 +53,14 @@ class Game(Base):
         default=GameStatus.SCHEDULED,
     )
     discord_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    announcement_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The announcement is behind while shown < wanted: the bot bumps wanted on every game event
+    # and sets shown to what it had read once Discord shows it (plain UPDATEs, not version bumps).
+    announcement_wanted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    announcement_shown: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 

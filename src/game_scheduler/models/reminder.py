@@ -35,6 +35,8 @@ class Reminder(Base):
         ),
         default=ReminderStatus.PENDING,
     )
+    # The due time it was last handed to the send task for; differs from due_at when it must be.
+    enqueued_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -25,6 +25,7 @@ class WebSession(Base):
     access_token_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     refresh_token_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    token_refresh_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     discord_cache: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     discord_cached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,31 +16,42 @@ from game_scheduler.messaging.sync_publisher import reset_sync_publisher
 QUEUE = "scheduler"
 
 CHECK_NOTIFICATIONS = "scheduler.check_upcoming_notifications"
+DISPATCH_REMINDERS = "scheduler.dispatch_due_reminders"
 SEND_NOTIFICATION = "scheduler.send_game_notification"
 UPDATE_GAME_STATUSES = "scheduler.update_game_statuses"
 RELAY_OUTBOX = "scheduler.relay_outbox"
+PURGE_OLD_ROWS = "scheduler.purge_old_rows"
+
+MIN_EXPIRES_SECONDS = 10.0
 
 TASK_MODULES = [
     "game_scheduler.scheduler.tasks.check_notifications",
     "game_scheduler.scheduler.tasks.send_notification",
     "game_scheduler.scheduler.tasks.update_game_status",
     "game_scheduler.scheduler.tasks.relay_outbox",
+    "game_scheduler.scheduler.tasks.purge_old_rows",
     "game_scheduler.scheduler.instrumentation",  # metrics, logs, heartbeat: Celery's signals
 ]
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Each periodic task expires after its interval: a stopped worker finds one, not a pile."""
+    """Each periodic task expires after its interval: a stopped worker finds one, not a pile.
+
+    At least MIN_EXPIRES_SECONDS, though: a 1 s dispatch would otherwise be discarded on arrival
+    by a worker whose clock runs a second ahead of beat's.
+    """
     entries = {
+        DISPATCH_REMINDERS: settings.dispatch_interval,
         CHECK_NOTIFICATIONS: settings.check_notifications_interval,
         UPDATE_GAME_STATUSES: settings.update_status_interval,
         RELAY_OUTBOX: settings.relay_outbox_interval,
+        PURGE_OLD_ROWS: settings.retention_interval,
     }
     return {
         name: {
             "task": name,
             "schedule": timedelta(seconds=seconds),
-            "options": {"expires": seconds},
+            "options": {"expires": max(seconds, MIN_EXPIRES_SECONDS)},
         }
         for name, seconds in entries.items()
     }

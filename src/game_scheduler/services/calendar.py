@@ -6,17 +6,19 @@ import enum
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from game_scheduler.config import get_settings
 from game_scheduler.domain import waitlist
+from game_scheduler.domain.games import is_control
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.domain.status import ends_at
 from game_scheduler.errors import NotFound
 from game_scheduler.models import Game, GameStatus, Participant, User, new_calendar_token
+from game_scheduler.services import members
 from game_scheduler.services.loading import load_game
 from game_scheduler.services.registry import ensure_user
 
@@ -38,6 +40,16 @@ def _standing(game: Game, user_id: int | None) -> tuple[Standing, int | None]:
     if game.host_id == user_id:
         return Standing.HOST, None
     return Standing.NONE, None
+
+
+def ics_text(value: str, *, multiline: bool = False) -> vText:
+    """Text as RFC 5545 allows it: line breaks kept (escaped) only where asked, no controls.
+
+    Rows written before control characters were refused may still hold them.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    keep = "\n\t" if multiline else "\t"
+    return vText("".join(c if c in keep or not is_control(c) else " " for c in text))
 
 
 def _uid_domain() -> str:
@@ -64,7 +76,7 @@ def game_event(game: Game, standing: Standing, place: int | None) -> Event:
     summary = game.title
     if standing is Standing.WAITLISTED:
         summary = f"{summary} (waitlist #{place})"
-    event.add("summary", summary)
+    event.add("summary", ics_text(summary))
     if game.status is GameStatus.CANCELLED:
         event.add("status", "CANCELLED")
     else:
@@ -77,9 +89,9 @@ def game_event(game: Game, standing: Standing, place: int | None) -> Event:
         game.description,
         game.signup_instructions,
     ]
-    event.add("description", "\n\n".join(line for line in lines if line))
+    event.add("description", ics_text("\n\n".join(line for line in lines if line), multiline=True))
     if game.location:
-        event.add("location", game.location)
+        event.add("location", ics_text(game.location))
     if game.discord_message_id is not None:
         event.add(
             "url",
@@ -95,7 +107,7 @@ def render(name: str, events: Iterable[Event]) -> bytes:
     calendar.add("prodid", "-//Game Scheduler//game-scheduler//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", ics_text(name))
     for event in events:
         calendar.add_component(event)
     return bytes(calendar.to_ical())
@@ -124,6 +136,7 @@ async def feed_ics(db: AsyncSession, token: str) -> bytes:
         await db.execute(
             select(Game)
             .where(or_(Game.host_id == user.id, Game.id.in_(joined)))
+            .where(Game.guild_id.not_in(members.departed_guilds(user.id)))
             .order_by(Game.scheduled_at, Game.id)
             .options(
                 selectinload(Game.participants),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.domain import waitlist
+from game_scheduler.domain.notices import Notice
 from game_scheduler.messaging.events import (
     DmKind,
     EventType,
@@ -57,7 +58,13 @@ def stage_player_event(
     stage(session, make_event(event_type, payload))
 
 
-def stage_dm(session: AsyncSession, game: Game, recipient_discord_id: int, kind: DmKind) -> None:
+def stage_dm(
+    session: AsyncSession,
+    game: Game,
+    recipient_discord_id: int,
+    kind: DmKind,
+    waitlist_position: int | None = None,
+) -> None:
     """Stage a direct message about ``game`` to one user."""
     ref = game_ref(game)
     payload = SendDm(
@@ -66,18 +73,23 @@ def stage_dm(session: AsyncSession, game: Game, recipient_discord_id: int, kind:
         game_id=game.id,
         title=game.title,
         starts_at=int(game.scheduled_at.timestamp()),
+        waitlist_position=waitlist_position,
         guild_discord_id=ref.guild_discord_id,
         channel_discord_id=ref.channel_discord_id,
     )
     stage(session, make_event(EventType.SEND_DM, payload))
 
 
-def stage_promotions(session: AsyncSession, game: Game, promoted: list[Participant]) -> None:
-    """Announce each promoted player and tell them they now hold a seat."""
+def stage_notices(session: AsyncSession, game: Game, notices: list[Notice[Participant]]) -> None:
+    """One DM per notice; a promotion or demotion is also a player event for the announcement."""
     ranks = {p.id: rank for rank, p in enumerate(game.participants)}
-    for participant in promoted:
-        user_id = participant.user.discord_id
-        stage_player_event(
-            session, EventType.WAITLIST_PROMOTED, game, user_id, ranks[participant.id]
-        )
-        stage_dm(session, game, user_id, DmKind.WAITLIST_PROMOTION)
+    seat_events = {
+        DmKind.WAITLIST_PROMOTION: EventType.WAITLIST_PROMOTED,
+        DmKind.DEMOTED: EventType.WAITLIST_DEMOTED,
+    }
+    for notice in notices:
+        user_id = notice.recipient.user.discord_id
+        if notice.kind in seat_events:
+            rank = ranks[notice.recipient.id]
+            stage_player_event(session, seat_events[notice.kind], game, user_id, rank)
+        stage_dm(session, game, user_id, notice.kind, notice.waitlist_position)

@@ -5,24 +5,30 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from game_scheduler.config import get_settings
+from game_scheduler.database import get_db_session, lock_for_write
 from game_scheduler.domain import games as rules
-from game_scheduler.domain import permissions, status, waitlist
+from game_scheduler.domain import notices as notices_for
+from game_scheduler.domain import permissions, status
+from game_scheduler.domain.checks import Checks
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
-from game_scheduler.messaging.events import DmKind, EventType
+from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
-from game_scheduler.models import Channel, Game, GameStatus, utcnow
+from game_scheduler.models import Channel, Game, GameStatus, Guild, utcnow
 from game_scheduler.services import game_events
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
-from game_scheduler.services.reminders import (
-    cancel_pending_reminders,
-    offsets_for,
-    sync_reminders,
+from game_scheduler.services.reminders import sync_reminders
+
+ANNOUNCEMENT_ERROR_MAX = 500
+CHANNEL_GONE = (
+    "the bot can no longer see this channel (it was deleted or the bot lost access to it);"
+    " choose another channel"
 )
 
 
@@ -62,14 +68,35 @@ class GameChanges(BaseModel):
 async def _load_channel(
     session: AsyncSession, actor: permissions.Actor, discord_id: int
 ) -> Channel:
+    """The channel and its server, share-locked: their settings cannot change until we commit.
+
+    A settings change waits for the new game, then re-derives its reminders; or the new game
+    waits for the settings change and reads the new offsets. Never the old ones.
+    """
+    await lock_for_write(session)
     channel = (
-        await session.execute(select(Channel).where(Channel.discord_id == discord_id))
+        await session.execute(
+            select(Channel)
+            .where(Channel.discord_id == discord_id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
     ).scalar_one_or_none()
     if channel is None:
         raise NotFound(f"channel {discord_id} is not known to the bot")
-    await session.refresh(channel, ["guild"])
+    guild = (
+        await session.execute(
+            select(Guild)
+            .where(Guild.id == channel.guild_id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one()
+    set_committed_value(channel, "guild", guild)
     if not permissions.can_see(actor, channel.guild.discord_id):
         raise NotFound(f"channel {discord_id} is not known to the bot")
+    if not (channel.bot_present and channel.guild.bot_present):
+        raise ValidationError(CHANNEL_GONE, "channel_discord_id")
     if not channel.enabled:
         raise ValidationError("games cannot be posted in this channel", "channel_discord_id")
     return channel
@@ -89,29 +116,39 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
         actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids
     ):
         raise NotAllowed("you need a host role to post games in this channel")
-    max_players = rules.check_max_players(
+    checks = Checks()
+    max_players = checks.run(
+        rules.check_max_players,
         _first_set(
             draft.max_players,
             channel.default_max_players,
             guild.default_max_players,
             settings.default_max_players,
-        )
+        ),
     )
     fields = {
-        "title": rules.clean_title(draft.title),
-        "description": rules.clean_text(draft.description, "description"),
-        "location": rules.clean_text(draft.location, "location", rules.LOCATION_MAX),
-        "signup_instructions": rules.clean_text(draft.signup_instructions, "signup_instructions"),
-        "scheduled_at": rules.check_start(draft.scheduled_at, now),
-        "duration_minutes": rules.check_duration(
-            _first_set(draft.duration_minutes, settings.default_duration_minutes)
+        "title": checks.run(rules.clean_title, draft.title),
+        "description": checks.run(rules.clean_text, draft.description, "description"),
+        "location": checks.run(rules.clean_text, draft.location, "location", rules.LOCATION_MAX),
+        "signup_instructions": checks.run(
+            rules.clean_text, draft.signup_instructions, "signup_instructions"
+        ),
+        "scheduled_at": checks.run(rules.check_start, draft.scheduled_at, now),
+        "duration_minutes": checks.run(
+            rules.check_duration,
+            _first_set(draft.duration_minutes, settings.default_duration_minutes),
         ),
         "max_players": max_players,
-        "min_players": rules.check_min_players(draft.min_players, max_players),
+        "min_players": checks.run(
+            rules.check_min_players, draft.min_players, max_players or rules.MAX_PLAYERS_LIMIT
+        ),
         "reminder_offsets": (
-            None if draft.reminder_offsets is None else validate_offsets(draft.reminder_offsets)
+            None
+            if draft.reminder_offsets is None
+            else checks.run(validate_offsets, draft.reminder_offsets)
         ),
     }
+    checks.raise_any()
     host = await ensure_user(session, actor.discord_id, actor.username)
     game = Game(
         guild=guild,
@@ -123,7 +160,7 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
     )
     session.add(game)
     await session.flush()
-    await sync_reminders(session, game, offsets_for(game), now)
+    await sync_reminders(session, game, now)
     game_events.stage_game_event(session, EventType.GAME_CREATED, game)
     await commit_and_publish(session)
     return game
@@ -152,8 +189,10 @@ async def update_game(
             setattr(game, field, value)
             changed.append(field)
 
+    checks = Checks()
+    accepted: dict[str, object] = {}
     if "title" in given and changes.title is not None:
-        assign("title", rules.clean_title(changes.title))
+        accepted["title"] = checks.run(rules.clean_title, changes.title)
     for field, limit in (
         ("description", rules.TEXT_MAX),
         ("location", rules.LOCATION_MAX),
@@ -161,39 +200,72 @@ async def update_game(
     ):
         value = getattr(changes, field)
         if field in given and value is not None:
-            assign(field, rules.clean_text(value, field, limit))
+            accepted[field] = checks.run(rules.clean_text, value, field, limit)
     if "duration_minutes" in given and changes.duration_minutes is not None:
-        assign("duration_minutes", rules.check_duration(changes.duration_minutes))
+        accepted["duration_minutes"] = checks.run(rules.check_duration, changes.duration_minutes)
     if "scheduled_at" in given and changes.scheduled_at is not None:
         if game.status is not GameStatus.SCHEDULED:
-            raise ValidationError("a game that has started cannot be rescheduled", "scheduled_at")
-        assign("scheduled_at", rules.check_start(changes.scheduled_at, now))
+            checks.problems.append(
+                ("scheduled_at", "a game that has started cannot be rescheduled")
+            )
+        else:
+            accepted["scheduled_at"] = checks.run(rules.check_start, changes.scheduled_at, now)
     if "reminder_offsets" in given:
-        offsets = (
-            None if changes.reminder_offsets is None else validate_offsets(changes.reminder_offsets)
+        offsets = changes.reminder_offsets
+        accepted["reminder_offsets"] = (
+            None if offsets is None else checks.run(validate_offsets, offsets)
         )
-        assign("reminder_offsets", offsets)
+    new_max = game.max_players
+    if "max_players" in given and changes.max_players is not None:
+        checked = checks.run(rules.check_max_players, changes.max_players)
+        accepted["max_players"] = checked
+        new_max = rules.MAX_PLAYERS_LIMIT if checked is None else checked
+    new_min = game.min_players
+    if "min_players" in given and changes.min_players is not None:
+        new_min = changes.min_players
+        accepted["min_players"] = new_min
+    checks.run(rules.check_min_players, new_min, new_max)
+    checks.raise_any()
 
     old_max = game.max_players
-    if "max_players" in given and changes.max_players is not None:
-        assign("max_players", rules.check_max_players(changes.max_players))
-    if "min_players" in given and changes.min_players is not None:
-        assign("min_players", changes.min_players)
-    rules.check_min_players(game.min_players, game.max_players)
+    for field, value in accepted.items():
+        assign(field, value)
 
     if not changed:
         return game
     if {"scheduled_at", "reminder_offsets"} & set(changed) and game.status is GameStatus.SCHEDULED:
-        await sync_reminders(session, game, offsets_for(game), now)
+        # Settings read after the game lock: a settings change that held it is seen here.
+        await session.refresh(game.channel)
+        await session.refresh(game.guild)
+        await sync_reminders(session, game, now)
     await session.flush()
     game_events.stage_game_updated(session, game, changed)
-    promoted = waitlist.promoted_by_cap_change(game.participants, old_max, game.max_players)
-    game_events.stage_promotions(session, game, promoted)
+    notices = notices_for.after_cap_change(game.participants, old_max, game.max_players)
     if "scheduled_at" in changed:
-        for participant in waitlist.split(game.participants, game.max_players).confirmed:
-            game_events.stage_dm(session, game, participant.user.discord_id, DmKind.RESCHEDULED)
+        notices += notices_for.after_reschedule(game.participants, game.max_players)
+    game_events.stage_notices(session, game, notices)
     await commit_and_publish(session)
     return game
+
+
+async def record_announcement_failure(game_id: int, reason: str | None) -> None:
+    """Note on the game why the bot could not post its announcement (None: it posted since).
+
+    For the bot, when Discord refuses for good (channel deleted or hidden), in a short
+    transaction of its own; the host sees the reason on the game's page. Bookkeeping: no
+    version bump, no event.
+    """
+    async with get_db_session() as session:
+        await session.execute(
+            update(Game)
+            .where(Game.id == game_id)
+            .values(
+                announcement_error=None if reason is None else reason[:ANNOUNCEMENT_ERROR_MAX],
+                updated_at=Game.updated_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
 
 
 async def cancel_game(session: AsyncSession, actor: permissions.Actor, game_id: int) -> Game:
@@ -202,10 +274,9 @@ async def cancel_game(session: AsyncSession, actor: permissions.Actor, game_id: 
     check_can_manage(actor, game)
     status.check_transition(game.status, GameStatus.CANCELLED)
     game.status = GameStatus.CANCELLED
-    await cancel_pending_reminders(session, game.id)
+    await sync_reminders(session, game, utcnow())
     await session.flush()
     game_events.stage_game_event(session, EventType.GAME_CANCELLED, game)
-    for participant in game.participants:
-        game_events.stage_dm(session, game, participant.user.discord_id, DmKind.CANCELLATION)
+    game_events.stage_notices(session, game, notices_for.after_cancel(game.participants))
     await commit_and_publish(session)
     return game

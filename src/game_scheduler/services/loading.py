@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from game_scheduler.database import lock_for_write
 from game_scheduler.domain.permissions import Actor, can_manage_game, can_see
 from game_scheduler.errors import NotAllowed, NotFound
 from game_scheduler.models import Game, Participant
@@ -16,7 +17,8 @@ async def load_game(
 ) -> Game:
     """The game with its server, channel, host and players in signup order.
 
-    ``lock`` takes the game's row lock (PostgreSQL), serialising signups for one game.
+    ``lock`` takes the game's row lock (PostgreSQL) or the database's write lock (SQLite),
+    serialising every write to the game; the rows are then re-read under the lock.
     A game in a server the actor is not a member of is reported as not found.
     """
     stmt = (
@@ -31,6 +33,7 @@ async def load_game(
         .execution_options(populate_existing=True)
     )
     if lock:
+        await lock_for_write(session)
         stmt = stmt.with_for_update(of=Game)
     game = (await session.execute(stmt)).scalar_one_or_none()
     if game is None or (actor is not None and not can_see(actor, game.guild.discord_id)):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from game_scheduler.domain.games import clean_name
 from game_scheduler.models import Channel, Guild, Role, User, new_calendar_token
 
 M = TypeVar("M", User, Guild, Channel, Role)
@@ -26,6 +27,7 @@ async def _get_or_create(session: AsyncSession, model: type[M], values: dict[str
 
 async def ensure_user(session: AsyncSession, discord_id: int, username: str = "") -> User:
     """The user with this Discord id, created on first sight; the name is refreshed when given."""
+    username = clean_name(username)
     user = await _get_or_create(
         session,
         User,

@@ -1,16 +1,20 @@
-"""Keep a game's reminder rows in step with its time and offsets, in the caller's transaction."""
+"""Keep a game's reminder rows in step with its time, offsets and status (caller's transaction)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.config import get_settings
-from game_scheduler.domain.reminders import ReminderStatus, due_at, effective_offsets
-from game_scheduler.models import Channel, Game, Guild, Reminder
+from game_scheduler.domain.reminders import (
+    GameClock,
+    ReminderState,
+    effective_offsets,
+    follow_game,
+)
+from game_scheduler.models import Channel, Game, GameStatus, Guild, Reminder
 
 
 def inherited_offsets(channel: Channel | None, guild: Guild) -> list[int]:
@@ -28,43 +32,41 @@ def offsets_for(game: Game) -> list[int]:
     return inherited_offsets(game.channel, game.guild)
 
 
-async def sync_reminders(
-    session: AsyncSession, game: Game, offsets: Sequence[int], now: datetime
-) -> None:
-    """Create, move, revive or cancel reminders so there is one pending row per live offset.
+async def sync_reminders(session: AsyncSession, game: Game, now: datetime) -> None:
+    """Apply the reminder state machine to every offset of ``game`` after it changed.
 
-    A reminder whose due time has already passed when it is (re)scheduled is marked skipped:
-    telling players "starts in 60 minutes" ten minutes before the start would be wrong.
+    The caller holds the game's lock; the reminder rows are locked too (PostgreSQL), so a send
+    that holds them finishes first and its ``sent`` is then re-armed for the new time, never
+    left ``sent`` at a due time nobody was reminded at. On SQLite the write transaction already
+    excludes the send.
     """
+    offsets = offsets_for(game) if game.status is GameStatus.SCHEDULED else []
+    clock = GameClock(game.scheduled_at, game.status, frozenset(offsets))
     rows = (
-        (await session.execute(select(Reminder).where(Reminder.game_id == game.id))).scalars().all()
+        (
+            await session.execute(
+                select(Reminder)
+                .where(Reminder.game_id == game.id)
+                .order_by(Reminder.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        )
+        .scalars()
+        .all()
     )
     by_offset = {row.offset_minutes: row for row in rows}
-    wanted = set(offsets)
-    for offset in wanted:
-        due = due_at(game.scheduled_at, offset)
-        status = ReminderStatus.PENDING if due > now else ReminderStatus.SKIPPED
+    for offset in sorted(set(offsets) | set(by_offset)):
         row = by_offset.get(offset)
+        current = None if row is None else ReminderState(row.status, row.due_at)
+        step = follow_game(current, offset, clock, now)
+        if step is None:
+            continue
         if row is None:
-            session.add(
-                Reminder(
-                    game_id=game.id, offset_minutes=offset, due_at=due, status=status, attempts=0
-                )
-            )
-        elif row.due_at != due or row.status is ReminderStatus.CANCELLED:
-            row.due_at = due
-            row.status = status
-            row.sent_at = None
-            row.last_error = None if status is ReminderStatus.PENDING else "due before scheduling"
-    for offset, row in by_offset.items():
-        if offset not in wanted and row.status is ReminderStatus.PENDING:
-            row.status = ReminderStatus.CANCELLED
-
-
-async def cancel_pending_reminders(session: AsyncSession, game_id: int) -> None:
-    """Cancel every reminder of the game that has not been sent."""
-    await session.execute(
-        update(Reminder)
-        .where(Reminder.game_id == game_id, Reminder.status == ReminderStatus.PENDING)
-        .values(status=ReminderStatus.CANCELLED)
-    )
+            row = Reminder(game_id=game.id, offset_minutes=offset, attempts=0)
+            session.add(row)
+        row.status = step.status
+        row.due_at = step.due_at
+        row.last_error = step.reason
+        row.sent_at = None
+        row.enqueued_for = None  # re-armed at an old due time: the dispatch must see it again

@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from game_scheduler.config import get_settings
+from game_scheduler.database import lock_for_write
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.permissions import Actor, can_configure, can_see
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Role, utcnow
-from game_scheduler.services.reminders import inherited_offsets, offsets_for, sync_reminders
+from game_scheduler.services.reminders import inherited_offsets, sync_reminders
 
 MAX_ROLES = 100
 
@@ -154,7 +155,7 @@ async def _resync_reminders(db: AsyncSession, guild: Guild, channel: Channel | N
     now = utcnow()
     for game in (await db.execute(stmt)).scalars():
         if game.reminder_offsets is None:
-            await sync_reminders(db, game, offsets_for(game), now)
+            await sync_reminders(db, game, now)
 
 
 def _set_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
@@ -181,6 +182,7 @@ async def update_guild_settings(
     db: AsyncSession, actor: Actor, guild_discord_id: int, changes: GuildSettingsChanges
 ) -> GuildView:
     """Change a server's defaults; games inheriting its reminder offsets follow."""
+    await lock_for_write(db)
     guild = await _load_guild(db, actor, guild_discord_id)
     check_configure(actor, guild_discord_id)
     _set_defaults(guild, changes)
@@ -201,6 +203,7 @@ async def update_channel_settings(
     changes: ChannelSettingsChanges,
 ) -> Channel:
     """Change a channel's overrides; ``None`` returns a setting to the server's."""
+    await lock_for_write(db)
     guild = await _load_guild(db, actor, guild_discord_id)
     channel = find_channel(guild.channels, channel_discord_id)
     check_configure(actor, guild_discord_id)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from game_scheduler.config import get_settings
+from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, status, waitlist
+from game_scheduler.domain.limits import removal_worth_telling
 from game_scheduler.errors import AlreadyJoined, GameNotOpen, NotJoined
-from game_scheduler.messaging.events import DmKind, EventType
+from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
-from game_scheduler.models import Game, Participant
-from game_scheduler.services import game_events
+from game_scheduler.models import Game, Participant, utcnow
+from game_scheduler.services import game_events, members, throttle
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
 
@@ -40,6 +44,7 @@ async def _add(session: AsyncSession, game: Game, discord_id: int, username: str
     user = await ensure_user(session, discord_id, username)
     if any(p.user_id == user.id for p in game.participants):
         raise AlreadyJoined("already signed up for this game")
+    await throttle.take_signup_change(session, game.id, discord_id, utcnow())
     participant = Participant(
         game=game,
         user=user,
@@ -58,20 +63,30 @@ async def _add(session: AsyncSession, game: Game, discord_id: int, username: str
 
 
 async def _remove(
-    session: AsyncSession, game: Game, discord_id: int, *, removed_by_host: bool = False
+    session: AsyncSession,
+    game: Game,
+    discord_id: int,
+    *,
+    removed_by_host: bool = False,
+    counted: bool = True,
 ) -> Standing:
     _check_open(game)
     leaving = next((p for p in game.participants if p.user.discord_id == discord_id), None)
     if leaving is None:
         raise NotJoined("not signed up for this game")
-    promoted = waitlist.promoted_by_leave(game.participants, game.max_players, leaving)
+    now = utcnow()
+    if counted:
+        await throttle.take_signup_change(session, game.id, discord_id, now)
+    grace = timedelta(minutes=get_settings().removal_dm_grace_minutes)
+    tell_removed = removed_by_host and removal_worth_telling(leaving.joined_at, now, grace)
+    notices = notices_for.after_leave(
+        game.participants, game.max_players, leaving, removed_by_host=tell_removed
+    )
     game.participants.remove(leaving)
     await session.delete(leaving)
     await session.flush()
     game_events.stage_player_event(session, EventType.PLAYER_LEFT, game, discord_id)
-    game_events.stage_promotions(session, game, promoted)
-    if removed_by_host:
-        game_events.stage_dm(session, game, discord_id, DmKind.REMOVED)
+    game_events.stage_notices(session, game, notices)
     await commit_and_publish(session)
     return Standing(game, confirmed=False, waitlist_position=None)
 
@@ -93,12 +108,15 @@ async def add_player(
     actor: permissions.Actor,
     game_id: int,
     player_discord_id: int,
-    username: str = "",
 ) -> Standing:
-    """The host signs someone else up, with the same seat-or-waitlist rule."""
+    """The host signs up a member of the game's server, with the same seat-or-waitlist rule.
+
+    Their name is not taken from the host: it comes only from Discord.
+    """
+    await members.require_member(session, actor, game_id, player_discord_id, utcnow())
     game = await load_game(session, game_id, actor, lock=True)
     check_can_manage(actor, game)
-    return await _add(session, game, player_discord_id, username)
+    return await _add(session, game, player_discord_id, "")
 
 
 async def remove_player(
@@ -108,3 +126,12 @@ async def remove_player(
     game = await load_game(session, game_id, actor, lock=True)
     check_can_manage(actor, game)
     return await _remove(session, game, player_discord_id, removed_by_host=True)
+
+
+async def drop_departed(session: AsyncSession, game_id: int, player_discord_id: int) -> None:
+    """A player left the game's server: the signup goes, the waitlist fills the seat, no DM."""
+    game = await load_game(session, game_id, lock=True)
+    try:
+        await _remove(session, game, player_discord_id, counted=False)
+    except (NotJoined, GameNotOpen):
+        await session.commit()  # nothing changed; ends the lock without expiring the caller's rows

@@ -21,6 +21,7 @@ from game_scheduler.services.auth.discord_api import DiscordError
 from game_scheduler.services.auth.membership import SessionEnded
 from game_scheduler.services.auth.principal import Principal, resolve_principal
 from game_scheduler.services.auth.sessions import check_csrf
+from game_scheduler.services.throttle import Throttled
 from game_scheduler.web.flash import redirect
 from game_scheduler.web.rendering import render
 
@@ -112,6 +113,10 @@ def _page_for(request: Request, error: Exception) -> Response:
         return error_page(request, 404, "Not found", message)
     if isinstance(error, errors.NotAllowed):
         return error_page(request, 403, "Not allowed", str(error))
+    if isinstance(error, Throttled):
+        page = error_page(request, 429, "Slow down", str(error))
+        page.headers["Retry-After"] = str(error.retry_after)
+        return page
     if isinstance(error, DiscordError):
         return error_page(request, 503, "Discord unavailable", str(error))
     return error_page(request, 400, "Something is wrong", str(error))

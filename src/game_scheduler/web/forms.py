@@ -17,9 +17,10 @@ Errors = dict[str, str]
 
 
 def add_error(errors: Errors, error: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """File a service's error under its field (or the form's, when it names none we show)."""
-    field = (rename or {}).get(error.field or "", error.field) or FORM_ERROR
-    errors.setdefault(field, str(error))
+    """File each of a service's problems under its field (or the form's, when it names none)."""
+    for name, message in error.problems:
+        field = (rename or {}).get(name or "", name) or FORM_ERROR
+        errors.setdefault(field, message)
 
 
 def parse_int(values: Values, field: str, errors: Errors, *, required: bool = False) -> int | None:
@@ -85,10 +86,10 @@ def parse_local_time(values: Values, field: str, errors: Errors) -> datetime | N
     if not re.fullmatch(r"[+-]?\d{1,4}", offset_text) or abs(int(offset_text)) > MAX_TZ_OFFSET:
         errors[field] = "your browser sent an unknown time zone; reload the page"
         return None
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
     try:
+        if local.tzinfo is not None:
+            return local.astimezone(UTC)
         return (local + timedelta(minutes=int(offset_text))).replace(tzinfo=UTC)
-    except OverflowError:
+    except OverflowError:  # year 1 or 9999 pushed past the calendar's ends
         errors[field] = "enter a date and time"
         return None

@@ -6,11 +6,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from game_scheduler.domain import games as rules
+from game_scheduler.domain.checks import Checks
 from game_scheduler.domain.permissions import Actor, can_host
-from game_scheduler.models import Game, GameStatus
+from game_scheduler.domain.reminders import validate_offsets
+from game_scheduler.models import Game, GameStatus, utcnow
 from game_scheduler.services.games import GameChanges, GameDraft
 from game_scheduler.services.settings import GuildView, describe_scope
 from game_scheduler.web.forms import (
+    FORM_ERROR,
     Errors,
     Values,
     local_value,
@@ -21,6 +25,12 @@ from game_scheduler.web.forms import (
 )
 
 TEXT_FIELDS = ("title", "description", "location", "signup_instructions")
+TEXT_LIMITS = {
+    "title": rules.TITLE_MAX,
+    "description": rules.TEXT_MAX,
+    "location": rules.LOCATION_MAX,
+    "signup_instructions": rules.TEXT_MAX,
+}
 FIELDS = (
     "channel_discord_id",
     *TEXT_FIELDS,
@@ -45,12 +55,14 @@ class ChannelChoice:
 
 
 def channel_choices(view: GuildView, actor: Actor) -> list[ChannelChoice]:
-    """Enabled channels where the viewer holds a host role (or manages the server)."""
+    """Enabled channels the bot still sees where the viewer holds a host role (or manages)."""
     guild = view.guild
     choices = []
     for channel in view.channels:
-        if not channel.enabled or not can_host(
-            actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids
+        if (
+            not channel.enabled
+            or not channel.bot_present
+            or not can_host(actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids)
         ):
             continue
         inherited = describe_scope(guild, channel)
@@ -105,8 +117,38 @@ class GameForm:
         )
         return cls(values, from_utc=True)
 
-    def draft(self) -> GameDraft | None:
-        """The new game for the service, or None when a field cannot even be read."""
+    def check_rules(
+        self,
+        start: datetime | None,
+        duration: int | None,
+        max_players: int | None,
+        min_players: int | None,
+        offsets: list[int] | None,
+    ) -> None:
+        """The services' rules on every field that could be read, so all problems show at once."""
+        checks = Checks()
+        checks.run(rules.clean_title, self.values["title"])
+        for name in TEXT_FIELDS[1:]:
+            checks.run(rules.clean_text, self.values[name], name, TEXT_LIMITS[name])
+        if start is not None:
+            checks.run(rules.check_start, start, utcnow())
+        if duration is not None:
+            checks.run(rules.check_duration, duration)
+        if max_players is not None:
+            checks.run(rules.check_max_players, max_players)
+        if min_players is not None:
+            cap = max_players if max_players is not None else rules.MAX_PLAYERS_LIMIT
+            checks.run(rules.check_min_players, min_players, cap)
+        if offsets:
+            checks.run(validate_offsets, offsets)
+        for field_name, message in checks.problems:
+            self.errors.setdefault(field_name or FORM_ERROR, message)
+
+    def draft(self, default_max_players: int | None = None) -> GameDraft | None:
+        """The new game for the service, or None when a field cannot even be read.
+
+        ``default_max_players`` is the chosen channel's cap, which a blank cap inherits.
+        """
         channel = self.values["channel_discord_id"].strip()
         if not re.fullmatch(r"\d{1,19}", channel):
             self.errors["channel_discord_id"] = "choose a channel"
@@ -115,6 +157,8 @@ class GameForm:
         max_players = parse_int(self.values, "max_players", self.errors)
         min_players = parse_int(self.values, "min_players", self.errors)
         offsets = parse_offsets(self.values, "reminder_offsets", self.errors)
+        cap = default_max_players if max_players is None else max_players
+        self.check_rules(start, duration, cap, min_players, offsets)
         if self.errors or start is None:
             return None
         return GameDraft(
@@ -129,19 +173,25 @@ class GameForm:
 
     def changes(self, game: Game) -> tuple[GameChanges, int | None] | None:
         """Changed fields for the service and the version the form was read at."""
-        fields: dict[str, object] = {name: self.values[name] for name in TEXT_FIELDS}
-        fields["duration_minutes"] = parse_int(
-            self.values, "duration_minutes", self.errors, required=True
-        )
-        fields["max_players"] = parse_int(self.values, "max_players", self.errors, required=True)
-        fields["min_players"] = parse_int(self.values, "min_players", self.errors, required=True)
-        fields["reminder_offsets"] = parse_offsets(self.values, "reminder_offsets", self.errors)
+        duration = parse_int(self.values, "duration_minutes", self.errors, required=True)
+        max_players = parse_int(self.values, "max_players", self.errors, required=True)
+        min_players = parse_int(self.values, "min_players", self.errors, required=True)
+        offsets = parse_offsets(self.values, "reminder_offsets", self.errors)
         version = parse_int(self.values, "version", self.errors)
+        fields: dict[str, object] = {name: self.values[name] for name in TEXT_FIELDS}
+        fields.update(
+            duration_minutes=duration,
+            max_players=max_players,
+            min_players=min_players,
+            reminder_offsets=offsets,
+        )
+        new_start = None
         if game.status is GameStatus.SCHEDULED:
             # Sent unchanged, a start now in the past would be refused: only a new one counts.
             start = parse_local_time(self.values, "scheduled_at", self.errors)
             if start is not None and not _same_minute(start, game.scheduled_at):
-                fields["scheduled_at"] = start
+                new_start = fields["scheduled_at"] = start
+        self.check_rules(new_start, duration, max_players, min_players, offsets)
         if self.errors:
             return None
         return GameChanges.model_validate(fields), version

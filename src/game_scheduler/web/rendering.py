@@ -48,9 +48,10 @@ def utc_iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def utc_text(value: datetime) -> str:
+def utc_text(value: datetime, seconds: bool = False) -> str:
     """The time as shown before (or without) JavaScript."""
-    return value.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return value.astimezone(UTC).strftime(f"%a %d %b %Y, {clock} UTC")
 
 
 def offsets_text(offsets: Sequence[int] | None) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from game_scheduler.domain import games as rules
+from game_scheduler.domain.checks import Checks
+from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.models import Channel, Guild
 from game_scheduler.services.settings import ChannelSettingsChanges, GuildSettingsChanges
 from game_scheduler.web.deps import FormPost
@@ -68,6 +71,17 @@ def _posted(post: FormPost, names: tuple[str, ...], role_lists: tuple[str, ...])
     return form
 
 
+def _check_defaults(form: SettingsForm, offsets: list[int] | None, cap: int | None) -> None:
+    """The services' rules on the numbers that could be read, so every problem shows at once."""
+    checks = Checks()
+    if offsets:
+        checks.run(validate_offsets, offsets)
+    if cap is not None:
+        checks.run(rules.check_max_players, cap)
+    for name, message in checks.problems:
+        form.errors.setdefault(RENAMES.get(name or "", name or "form"), message)
+
+
 def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | None]:
     """The form as sent, and the changes for the service when every field could be read."""
     form = _posted(
@@ -75,6 +89,7 @@ def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | N
     )
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
     cap = parse_int(form.values, "default_max_players", form.errors)
+    _check_defaults(form, offsets, cap)
     if form.errors:
         return form, None
     changes = GuildSettingsChanges(
@@ -95,6 +110,7 @@ def posted_channel(post: FormPost) -> tuple[SettingsForm, ChannelSettingsChanges
     )
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
     cap = parse_int(form.values, "default_max_players", form.errors)
+    _check_defaults(form, offsets, cap)
     if form.errors:
         return form, None
     changes = ChannelSettingsChanges(

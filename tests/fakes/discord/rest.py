@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,17 @@ def error(status: int, code: int, message: str) -> web.Response:
     return reply({"code": code, "message": message}, status)
 
 
+def too_many_requests(retry_after: float) -> web.Response:
+    """A 429 as Discord sends it (discord.py treats one without ``Via`` as Cloudflare's ban)."""
+    response = reply(
+        {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+        429,
+    )
+    response.headers["Via"] = "1.1 google"
+    response.headers["Retry-After"] = str(max(1, round(retry_after)))
+    return response
+
+
 @web.middleware
 async def record_requests(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -48,6 +60,11 @@ async def record_requests(
     failure = state.take_failure(request.method, path)
     if failure is not None:
         return error(failure.status, failure.code, failure.message)
+    outage = state.current_outage(path)
+    if outage is not None:
+        if outage.status == 429:
+            return too_many_requests(outage.retry_after)
+        return error(outage.status, 0, f"{outage.status}: Service Unavailable")
     try:
         return await handler(request)
     except web.HTTPNotFound:
@@ -114,13 +131,27 @@ def routes(fake: FakeDiscord) -> web.RouteTableDef:
             return error(403, 50007, "Cannot send messages to this user")
         nonce = body.get("nonce")
         if nonce and body.get("enforce_nonce"):
-            earlier = state.nonces.get((channel_id, nonce))
-            if earlier is not None and earlier in state.messages:
+            earlier, at = state.nonces.get((channel_id, nonce), (None, 0.0))
+            fresh = time.monotonic() - at < state.nonce_window
+            if earlier is not None and fresh and earlier in state.messages:
                 return reply(state.messages[earlier])
         message = state.new_message(channel_id, body)
         if nonce:
-            state.nonces[(channel_id, nonce)] = int(message["id"])
+            state.nonces[(channel_id, nonce)] = (int(message["id"]), time.monotonic())
         return reply(message)
+
+    @r.get(API_PREFIX + "/channels/{channel_id}/messages")
+    async def history(request: web.Request) -> web.Response:
+        """Newest first, as Discord answers; ``after``/``before`` are message ids."""
+        channel_id = int(request.match_info["channel_id"])
+        limit = int(request.query.get("limit", "50"))
+        after = int(request.query.get("after", "0"))
+        before = int(request.query.get("before", str(1 << 63)))
+        found = [m for m in state.channel_messages(channel_id) if after < int(m["id"]) < before]
+        found.sort(key=lambda m: int(m["id"]), reverse=True)
+        if "after" in request.query and "before" not in request.query:
+            found = found[-limit:]  # the oldest ones after the id, still newest first
+        return reply(found[:limit])
 
     def find_message(request: web.Request) -> dict[str, Any] | None:
         message = state.messages.get(int(request.match_info["message_id"]))
@@ -138,6 +169,9 @@ def routes(fake: FakeDiscord) -> web.RouteTableDef:
         message = find_message(request)
         if message is None:
             return error(404, 10008, "Unknown Message")
+        wait = state.edit_wait(int(request.match_info["channel_id"]))
+        if wait > 0:
+            return too_many_requests(wait)
         for key in ("content", "embeds", "components"):
             if key in json_body(request):
                 message[key] = json_body(request)[key] or ([] if key != "content" else "")

@@ -53,6 +53,24 @@ class Failure:
 
 
 @dataclass
+class Outage:
+    """Every matching request answers ``status`` until ``until`` (time.monotonic())."""
+
+    status: int
+    until: float
+    paths: tuple[str, ...]
+    retry_after: float = 1.0
+
+    def covers(self, path: str) -> bool:
+        return time.monotonic() < self.until and path.startswith(self.paths)
+
+
+# What an outage hits unless told otherwise: messages and DM channels, not login or the gateway.
+MESSAGE_PATHS = ("/channels/", "/users/@me/channels")
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+@dataclass
 class Member:
     user_id: int
     role_ids: list[int] = field(default_factory=list)
@@ -72,20 +90,31 @@ class FakeDiscordState:
     """Everything the fake serves, with helpers tests use to arrange and inspect."""
 
     def __init__(self) -> None:
-        self._ids = itertools.count(600_000_000_000_000_001)
+        self._sequence = itertools.count()
+        self._last_id = 0
         self.users: dict[int, str] = {BOT_ID: "scheduler-bot"}
         self.guilds: dict[int, Guild] = {}
         self.unavailable: set[int] = set()  # guilds in an outage: READY lists them, no GUILD_CREATE
         self.messages: dict[int, dict[str, Any]] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         self.closed_dms: set[int] = set()
-        self.nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) -> message id
+        # (channel, nonce) -> (message id, monotonic time): Discord dedups for a few minutes.
+        self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
+        self.nonce_window = 300.0
         self.commands: list[dict[str, Any]] = []
         self.requests: list[RecordedRequest] = []
         self.failures: list[Failure] = []
+        self.outages: list[Outage] = []
+        # Real Discord allows 5 message edits per 5 s per channel, answering 429 past that.
+        self.edit_limit: tuple[int, float] | None = None
+        self._edits: dict[int, list[float]] = {}
+        self.rate_limited: int = 0  # 429s answered for edits
 
     def snowflake(self) -> int:
-        return next(self._ids)
+        """A unique id encoding the time, as Discord's do (discord.py reads created_at off it)."""
+        stamp = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last_id = max(stamp | (next(self._sequence) & 0xFFF), self._last_id + 1)
+        return self._last_id
 
     # --- arranging -------------------------------------------------------------------------
 
@@ -120,6 +149,36 @@ class FakeDiscordState:
     ) -> None:
         """Answer the next matching request with this error (5xx would make discord.py wait)."""
         self.failures.append(Failure(method, path, status, code, message))
+
+    def fail_for(
+        self,
+        seconds: float,
+        status: int,
+        *,
+        retry_after: float = 1.0,
+        paths: tuple[str, ...] = MESSAGE_PATHS,
+    ) -> Outage:
+        """Answer ``status`` (503, 500, 429 …) to every request on ``paths`` for a while."""
+        outage = Outage(status, time.monotonic() + seconds, paths, retry_after)
+        self.outages.append(outage)
+        return outage
+
+    def current_outage(self, path: str) -> Outage | None:
+        return next((o for o in self.outages if o.covers(path)), None)
+
+    def edit_wait(self, channel_id: int) -> float:
+        """0 when an edit in this channel is allowed now (and counted), else seconds to wait."""
+        if self.edit_limit is None:
+            return 0.0
+        count, per = self.edit_limit
+        now = time.monotonic()
+        recent = [t for t in self._edits.get(channel_id, []) if t > now - per]
+        if len(recent) >= count:
+            self._edits[channel_id] = recent
+            self.rate_limited += 1
+            return recent[0] + per - now
+        self._edits[channel_id] = [*recent, now]
+        return 0.0
 
     def take_failure(self, method: str, path: str) -> Failure | None:
         for failure in self.failures:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from sqlalchemy import select, update
 
@@ -10,7 +11,7 @@ from game_scheduler.database import get_db_session
 from game_scheduler.models import OAuthState, WebSession, utcnow
 from game_scheduler.services.auth import sessions, tokens
 from game_scheduler.services.auth.cookies import COOKIE_NAME
-from tests.support.api import consent, sign_in
+from tests.support.api import client_for, consent, sign_in
 from tests.support.factories import CHANNEL_ID, GUILD_ID, seed_channel
 
 USER_ID = 600_000_000_000_000_001
@@ -141,10 +142,50 @@ async def test_next_cannot_leave_the_site(client, member):
         assert response.headers["location"] == "/"
 
 
-async def test_cookie_is_secure_behind_https(client, member, configure):
+async def test_cookie_is_secure_behind_https(app, member, configure):
     configure(public_url="https://testserver")
-    response = await sign_in(client, member, USER_ID)
+    transport = httpx.ASGITransport(app=app)
+    # A Secure cookie only goes back over https: the login cookie too.
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+        start = await client.get("/auth/login")
+        assert start.headers["set-cookie"].startswith("__Host-gs_login=")
+        assert "Secure" in start.headers["set-cookie"]
+        response = await client.get(await consent(start.headers["location"], USER_ID))
+    assert response.status_code == 303
     assert "Secure" in response.headers["set-cookie"]
+
+
+async def test_callback_from_another_browser_is_refused_and_keeps_the_victims_session(
+    client, app, member
+):
+    victim_id = 600_000_000_000_000_002
+    member.add_user(victim_id, "victim")
+    member.join(victim_id, GUILD_ID)
+    assert (await sign_in(client, member, victim_id)).status_code == 303
+    async with client_for(app) as attacker:
+        start = await attacker.get("/auth/login")
+        attackers_callback = await consent(start.headers["location"], USER_ID)
+    swapped = await client.get(attackers_callback)
+    assert swapped.status_code == 400
+    assert "another browser" in swapped.json()["detail"]
+    assert COOKIE_NAME not in swapped.headers.get("set-cookie", "")
+    me = await client.get("/api/v1/me")
+    assert me.status_code == 200
+    assert me.json()["id"] == str(victim_id)
+
+
+async def test_logout_needs_the_csrf_token(client, member):
+    await sign_in(client, member, USER_ID)
+    forged = await client.post("/auth/logout", headers={"X-CSRF-Token": "forged"})
+    assert forged.status_code == 403
+    assert len(await _sessions()) == 1
+    assert (await client.get("/api/v1/me")).status_code == 200
+
+
+async def test_login_attempts_are_limited_per_address(client, member, configure):
+    configure(login_attempts_per_minute="3")
+    statuses = [(await client.get("/auth/login")).status_code for _ in range(4)]
+    assert statuses == [307, 307, 307, 429]
 
 
 async def test_login_without_client_id_is_503(client, pg_db_url, configure):

@@ -221,3 +221,18 @@ async def test_bad_query_parameters_are_422(host_client):
     ):
         response = await host_client.get("/api/v1/games", params=params)
         assert response.status_code == 422, (params, response.text)
+
+
+async def test_every_rule_broken_is_listed_in_one_422(host_client):
+    past = (utcnow() - timedelta(hours=1)).isoformat()
+    body = {
+        "channel_id": str(CHANNEL_ID),
+        "title": "   ",
+        "scheduled_at": past,
+        "max_players": 2,
+        "min_players": 5,
+    }
+    response = await host_client.post("/api/v1/games", json=body)
+    assert response.status_code == 422
+    fields = {tuple(problem["loc"]) for problem in response.json()["detail"]}
+    assert fields == {("body", "title"), ("body", "scheduled_at"), ("body", "min_players")}

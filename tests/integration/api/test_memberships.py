@@ -1,5 +1,6 @@
 """Memberships and roles come from Discord, cached for a minute, re-checked after."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from sqlalchemy import select, update
 
 from game_scheduler.database import get_db_session
 from game_scheduler.models import WebSession, utcnow
+from game_scheduler.services.auth import membership
 from tests.support.api import sign_in
 from tests.support.factories import (
     CHANNEL_ID,
@@ -128,3 +130,64 @@ async def test_expired_session_is_401_and_purged_at_the_next_login(client, signe
         remaining = list((await db.execute(select(WebSession))).scalars())
     assert len(remaining) == 1
     assert remaining[0].expires_at > utcnow()
+
+
+async def _expire_token() -> None:
+    async with get_db_session() as db:
+        await db.execute(update(WebSession).values(token_expires_at=utcnow()))
+        await db.commit()
+
+
+async def test_a_refresh_whose_follow_up_call_fails_is_kept(client, signed_in):
+    await _expire_token()
+    await _age_cache(timedelta(minutes=5))
+    signed_in.failing = True
+    assert (await client.get("/api/v1/guilds")).status_code == 200  # cache, token refreshed
+    assert signed_in.calls["token"] >= 1
+    signed_in.failing = False
+    await _age_cache(timedelta(minutes=2))
+    response = await client.get("/api/v1/me")
+    assert response.status_code == 200
+    async with get_db_session() as db:
+        assert (await db.execute(select(WebSession))).scalar_one() is not None
+
+
+async def test_two_refreshes_at_once_keep_the_user_signed_in(client, signed_in, monkeypatch):
+    await _expire_token()
+    await _age_cache(timedelta(minutes=2))
+    both_expired = asyncio.Barrier(2)
+    claim = membership._claim_refresh
+
+    async def claim_together(*args):
+        async with asyncio.timeout(30):
+            await both_expired.wait()
+        return await claim(*args)
+
+    monkeypatch.setattr(membership, "_claim_refresh", claim_together)
+    before = signed_in.calls["token"]
+    first, second = await asyncio.gather(client.get("/api/v1/me"), client.get("/api/v1/me"))
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert signed_in.calls["token"] == before + 1
+    monkeypatch.setattr(membership, "_claim_refresh", claim)
+    await _age_cache(timedelta(minutes=2))
+    assert (await client.get("/api/v1/guilds")).status_code == 200
+
+
+async def test_no_pooled_connection_waits_on_discord(client, signed_in, monkeypatch):
+    from game_scheduler import database
+    from game_scheduler.services.auth import discord_api
+
+    held: list[int] = []
+
+    def watched(call):
+        async def wrapper(*args, **kwargs):
+            held.append(database.get_async_engine().pool.checkedout())
+            return await call(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(discord_api, "fetch_guilds", watched(discord_api.fetch_guilds))
+    monkeypatch.setattr(discord_api, "fetch_member_roles", watched(discord_api.fetch_member_roles))
+    await _age_cache(timedelta(minutes=2))
+    assert (await client.get("/api/v1/guilds")).status_code == 200
+    assert held == [0, 0]  # servers, then the one server's roles: no connection checked out

@@ -96,11 +96,16 @@ def served(seeded) -> Iterator[Served]:
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # Up to a minute, then fail plainly: a loaded machine can take more than the ten
+        # seconds the old loop gave (it then fuzzed a server that was not listening yet).
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                if httpx.get(f"{base_url}/healthz", timeout=1).status_code < 600:
-                    break
+                httpx.get(f"{base_url}/healthz", timeout=5)
+                break
             except httpx.HTTPError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the API server did not start")
                 time.sleep(0.1)
         yield Served(base_url, signed_in.cookie, signed_in.csrf_token, game_id, doomed_game_id)
     finally:
@@ -179,3 +184,33 @@ def test_api_never_fails_and_matches_its_schema(served):
     writes = {label for label in succeeded if label.split()[0] in {"POST", "PATCH", "DELETE"}}
     assert len({label for label in writes if "/api/v1/" in label}) >= 8, sorted(writes)
     assert failures == {}, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_stateful_sequences_signed_in_never_fail(served):
+    """Calls chained by the links schemathesis infers (POST a game, then join, edit, cancel it)."""
+    schema = schemathesis.openapi.from_url(f"{served.base_url}/openapi.json")
+    base = schema.as_state_machine()
+    seen: list[int] = []
+
+    class SignedInMachine(base):  # type: ignore[misc,valid-type]
+        def before_call(self, case) -> None:
+            _aim_at_seeded(case, served)
+            case.cookies = {COOKIE_NAME: served.cookie}
+            case.headers = {**(case.headers or {}), CSRF_HEADER: served.csrf_token}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
+            seen.append(response.status_code)
+            case.validate_response(response, checks=[not_a_server_error])
+
+    SignedInMachine.run(
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=6,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    assert seen
+    assert all(status < 500 for status in seen)
+    assert any(status < 300 for status in seen)  # signed in: sequences get past the 401s

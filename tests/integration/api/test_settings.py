@@ -92,7 +92,7 @@ async def test_disabled_channel_refuses_games_and_cap_is_inherited(clients):
     assert (await admin.patch(channel_path, json={"enabled": False})).json()["enabled"] is False
     refused = await admin.post("/api/v1/games", json=draft)
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["loc"] == ["body", "channel_discord_id"]
+    assert refused.json()["detail"][0]["loc"] == ["body", "channel_id"]
 
 
 async def test_offsets_cascade_to_inheriting_games(clients):

@@ -10,6 +10,7 @@ from game_scheduler.messaging.events import Envelope
 from game_scheduler.models import OutboxEvent
 from tests.support.api import client_for, open_session
 from tests.support.factories import HOST_ID, create_game, member, player_id, seed_channel
+from tests.support.members import seed_member
 
 
 async def _events(event_type: str) -> list[dict]:
@@ -58,17 +59,17 @@ async def test_join_leave_and_conflicts(app, db_url):
     assert promoted["user_discord_id"] == str(second.discord_id)
 
 
-async def test_host_adds_and_removes_players(app, db_url):
+async def test_host_adds_and_removes_players(app, db_url, configure):
+    configure(removal_dm_grace_minutes="0")
     await seed_channel()
     game = await create_game(max_players=1)
     guest, stranger = player_id(), member(player_id())
+    await seed_member(guest)
     async with (
         client_for(app, await open_session(member(HOST_ID))) as host,
         client_for(app, await open_session(stranger)) as other,
     ):
-        added = await host.post(
-            f"/api/v1/games/{game.id}/players", json={"user_id": str(guest), "username": "g"}
-        )
+        added = await host.post(f"/api/v1/games/{game.id}/players", json={"user_id": str(guest)})
         assert added.status_code == 201
         assert added.json()["user_id"] == str(guest)
         assert added.json()["confirmed"] is True

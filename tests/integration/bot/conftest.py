@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
+from game_scheduler.bot.main import serve
 from game_scheduler.bot.runtime import DiscordBot
 from game_scheduler.config import Settings
 from game_scheduler.messaging import topology
 from tests.fakes.discord import FakeDiscord
 from tests.support.amqp import tap
 from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID
+from tests.support.waiting import wait_until
 
 HOST_ROLE_ID = 900_000_000_000_000_201
 OTHER_CHANNEL_ID = 900_000_000_000_000_102
@@ -67,3 +70,24 @@ async def bot(db_url: str, point_bot_at: Callable[..., Settings]) -> AsyncIterat
     await running.wait_ready(within=10)
     yield running
     await running.close()
+
+
+@pytest.fixture
+async def bot_process(
+    db_url: str, rabbitmq_url: str, point_bot_at: Callable[..., Settings], empty_queues: None
+) -> AsyncIterator[DiscordBot]:
+    """``serve()`` as ``game-scheduler bot`` runs it, logged in to the fake Discord."""
+    settings = point_bot_at(rabbitmq_url=rabbitmq_url)
+    runner = DiscordBot(
+        settings.discord_token.get_secret_value(),
+        settings=settings,
+        guild_ready_timeout=0.1,
+        consume=True,
+    )
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(runner, settings, stop))
+    await wait_until(lambda: runner._connection is not None or serving.done(), within=10)
+    await runner.wait_ready(within=10)
+    yield runner
+    stop.set()
+    await serving

@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from game_scheduler.bot.runtime import DiscordBot
 from game_scheduler.database import get_db_session
-from game_scheduler.messaging.events import Envelope, EventType
+from game_scheduler.messaging.events import DmKind, Envelope, EventType, SendDm, make_event
 from game_scheduler.messaging.handling import handle_once
 from game_scheduler.models import DmDelivery, Game, GameStatus, OutboxEvent
+from game_scheduler.services import signups
 from game_scheduler.services.game_events import stage_game_event
 from game_scheduler.services.loading import load_game
+from tests.support.factories import CHANNEL_ID, GUILD_ID, member, player_id
 
 
 async def outbox(event_type: EventType | None = None) -> list[Envelope]:
@@ -26,7 +28,10 @@ async def outbox(event_type: EventType | None = None) -> list[Envelope]:
 
 
 async def deliver_all(bot: DiscordBot, *, together: bool = False) -> None:
-    """Handle every staged event once, one after another or all at the same time."""
+    """Handle every staged event once, one after another or all at the same time.
+
+    Returns once the announcements have caught up with what the events asked for.
+    """
     handlers = bot.handlers.mapping()
     envelopes = await outbox()
     if together:
@@ -34,6 +39,7 @@ async def deliver_all(bot: DiscordBot, *, together: bool = False) -> None:
     else:
         for envelope in envelopes:
             await handle_once(envelope, handlers)
+    await asyncio.wait_for(bot.handlers.keeper.wait_idle(), 30)
 
 
 async def stored_game(game_id: int) -> Game:
@@ -71,3 +77,28 @@ async def move_game(game_id: int, status: GameStatus, event_type: EventType) -> 
         game.status = status
         stage_game_event(session, event_type, game)
         await session.commit()
+
+
+def dm_event(game: Game, recipient: int, kind: DmKind = DmKind.REMINDER) -> Envelope:
+    """A ``notification.send_dm`` about ``game``, as the services or the scheduler stage it."""
+    return make_event(
+        EventType.SEND_DM,
+        SendDm(
+            recipient_discord_id=str(recipient),
+            kind=kind,
+            game_id=game.id,
+            title=game.title,
+            starts_at=int(game.scheduled_at.timestamp()),
+            offset_minutes=60 if kind is DmKind.REMINDER else None,
+            guild_discord_id=str(GUILD_ID),
+            channel_discord_id=str(CHANNEL_ID),
+        ),
+    )
+
+
+async def seated_player(game: Game) -> int:
+    """A new player who joins ``game`` (and holds a seat if one is free)."""
+    player = player_id()
+    async with get_db_session() as session:
+        await signups.join_game(session, member(player, game.guild.discord_id), game.id)
+    return player

@@ -1,5 +1,7 @@
 """Announcements: posted on game.created, edited on changes, re-posted when deleted."""
 
+import asyncio
+
 import pytest
 
 from game_scheduler.bot import interactions
@@ -12,10 +14,12 @@ from game_scheduler.services import games, signups
 from tests.integration.bot.support import (
     buttons,
     deliver_all,
+    dm_event,
     embed_of,
     field,
     move_game,
     outbox,
+    seated_player,
     stored_game,
 )
 from tests.support.factories import CHANNEL_ID, create_game, member, player_id, seed_channel
@@ -112,23 +116,53 @@ async def test_confirmed_player_leaving_promotes_and_dms_the_next(bot, fake_disc
     assert field(fake_discord.state.messages[message_id], "Players")[1] == f"<@{waiting}>"
 
 
-@pytest.mark.postgres_only  # on SQLite handle_once's write lock runs handlers one at a time
-async def test_a_burst_of_joins_makes_few_edits(bot, fake_discord, db_url):
-    if db_url.startswith("sqlite"):
-        pytest.skip("SQLite has one writer: concurrent deliveries cannot overlap to coalesce")
+async def test_a_burst_of_joins_ends_on_the_final_state_in_no_more_edits_than_events(
+    bot, fake_discord
+):
     game = await create_game(max_players=10)
     await deliver_all(bot)
-    players = [member(player_id()) for _ in range(10)]
-    for player in players:
+    for player in [member(player_id()) for _ in range(10)]:
         async with get_db_session() as session:
             await signups.join_game(session, player, game.id)
 
     await deliver_all(bot, together=True)
 
     edits = fake_discord.state.calls("PATCH", f"/channels/{CHANNEL_ID}/messages/*")
-    assert 1 <= len(edits) <= 3, len(edits)
+    assert 1 <= len(edits) <= 10
     [message] = fake_discord.state.channel_messages(CHANNEL_ID)
     assert field(message, "Players")[0] == "Players (10/10)"
+    stored = await stored_game(game.id)
+    assert stored.announcement_shown == stored.announcement_wanted == 11
+
+
+@pytest.mark.slow
+async def test_under_discord_rate_limit_edits_coalesce_and_dms_do_not_wait(bot, fake_discord):
+    fake_discord.state.edit_limit = (1, 5.0)  # one edit per 5 s in a channel
+    game = await create_game(max_players=30)
+    await deliver_all(bot)
+    handlers = bot.handlers.mapping()
+    joins = 20
+    for player in [member(player_id()) for _ in range(joins)]:
+        async with get_db_session() as session:
+            await signups.join_game(session, player, game.id)
+    for envelope in await outbox(EventType.PLAYER_JOINED):
+        assert await handle_once(envelope, handlers)  # returns without waiting for Discord
+    other = await create_game(title="Other night")
+    player = await seated_player(other)
+    assert await handle_once(dm_event(other, player), handlers)
+    dm_channel = fake_discord.state.dm_channels[player]
+    [dm_request] = fake_discord.state.calls("POST", f"/channels/{dm_channel}/messages")
+
+    await asyncio.wait_for(bot.handlers.keeper.wait_idle(), 60)
+
+    [message] = fake_discord.state.channel_messages(CHANNEL_ID)
+    assert field(message, "Players")[0] == f"Players ({joins}/30)"
+    patches = fake_discord.state.calls("PATCH", f"/channels/{CHANNEL_ID}/messages/*")
+    shown = len(patches) - fake_discord.state.rate_limited
+    assert 1 <= shown <= joins
+    assert len(fake_discord.state.dms_to(player)) == 1
+    assert dm_request.received_at < patches[-1].received_at  # the DM did not queue behind edits
+    print(f"{joins} join events -> {shown} edits ({fake_discord.state.rate_limited} answered 429)")
 
 
 async def test_deleted_announcement_is_posted_again_once(bot, fake_discord):
@@ -189,13 +223,14 @@ async def test_cancelled_game_is_marked_and_players_are_told(bot, fake_discord):
 
 async def test_announcement_in_a_channel_discord_no_longer_has_is_given_up(bot, fake_discord):
     await seed_channel(channel_id=GONE_CHANNEL_ID)
-    await create_game(channel_discord_id=GONE_CHANNEL_ID)
+    game = await create_game(channel_discord_id=GONE_CHANNEL_ID)
 
     await deliver_all(bot)
 
     assert fake_discord.state.calls("POST", f"/channels/{GONE_CHANNEL_ID}/messages")
     [created] = await outbox(EventType.GAME_CREATED)
     assert await handle_once(created, bot.handlers.mapping()) is False  # recorded as handled
+    assert "Unknown Channel" in ((await stored_game(game.id)).announcement_error or "")
 
 
 async def test_buttons_of_an_old_announcement_work_after_a_restart(bot, fake_discord, point_bot_at):

@@ -3,36 +3,21 @@
 import asyncio
 import logging
 
-import pytest
-
 from game_scheduler.bot.main import build_runner, serve
-from game_scheduler.bot.runtime import ConsoleBot, DiscordBot
+from game_scheduler.bot.runtime import ConsoleBot
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.publisher import AsyncPublisher
 from game_scheduler.services import signups
-from tests.integration.bot.support import buttons, deliveries, embed_of, field
-from tests.support.events import send_dm
+from tests.integration.bot.support import (
+    buttons,
+    deliveries,
+    dm_event,
+    embed_of,
+    field,
+    seated_player,
+)
 from tests.support.factories import CHANNEL_ID, create_game, member, player_id, seed_channel
 from tests.support.waiting import wait_until
-
-
-@pytest.fixture
-async def bot_process(db_url, rabbitmq_url, point_bot_at, empty_queues):
-    """``serve()`` as ``game-scheduler bot`` runs it, logged in to the fake Discord."""
-    settings = point_bot_at(rabbitmq_url=rabbitmq_url)
-    runner = DiscordBot(
-        settings.discord_token.get_secret_value(),
-        settings=settings,
-        guild_ready_timeout=0.1,
-        consume=True,
-    )
-    stop = asyncio.Event()
-    serving = asyncio.create_task(serve(runner, settings, stop))
-    await wait_until(lambda: runner._connection is not None or serving.done(), within=10)
-    await runner.wait_ready(within=10)
-    yield runner
-    stop.set()
-    await serving
 
 
 async def test_game_created_on_rabbitmq_is_announced_and_a_click_updates_it(
@@ -61,8 +46,9 @@ async def test_the_same_event_on_rabbitmq_twice_sends_one_dm(
     bot_process, fake_discord, rabbitmq_url, caplog
 ):
     caplog.set_level(logging.INFO, logger="game_scheduler.messaging.handling")
-    event = send_dm(7)
-    recipient = int(event.data["recipient_discord_id"])
+    game = await create_game()
+    recipient = await seated_player(game)
+    event = dm_event(game, recipient)
     publisher = AsyncPublisher(rabbitmq_url)
     try:
         await publisher.publish_many([event, event])
@@ -77,6 +63,7 @@ async def test_the_same_event_on_rabbitmq_twice_sends_one_dm(
         )
 
     await wait_until(second_delivery_dropped, within=10)
+    await fake_discord.wait_for(lambda: fake_discord.state.dms_to(recipient), within=10)
     assert len(fake_discord.state.dms_to(recipient)) == 1
 
 
@@ -112,9 +99,13 @@ async def test_console_mode_logs_and_keeps_every_message(
 async def test_a_failed_dm_is_retried_by_the_consumer_and_sent_once(
     bot_process, fake_discord, rabbitmq_url
 ):
-    event = send_dm(8)
-    recipient = int(event.data["recipient_discord_id"])
-    fake_discord.state.fail_next("POST", "/channels/*/messages", 400, 50035, "Invalid Form Body")
+    game = await create_game()
+    recipient = await seated_player(game)
+    event = dm_event(game, recipient)
+    dm_channel = int(fake_discord.state.dm_channel_payload(recipient)["id"])
+    fake_discord.state.fail_next(
+        "POST", f"/channels/{dm_channel}/messages", 400, 50035, "Invalid Form Body"
+    )
     publisher = AsyncPublisher(rabbitmq_url)
     try:
         await publisher.publish(event)
@@ -122,12 +113,12 @@ async def test_a_failed_dm_is_retried_by_the_consumer_and_sent_once(
         await publisher.close()
 
     await fake_discord.wait_for(lambda: fake_discord.state.dms_to(recipient), within=15)
-    sends = fake_discord.state.calls("POST", "/channels/*/messages")
+    sends = fake_discord.state.calls("POST", f"/channels/{dm_channel}/messages")
     assert len(sends) == 2  # the first was refused, the redelivery went through
     assert len(fake_discord.state.dms_to(recipient)) == 1
     for _ in range(200):  # the DM is out; its record commits just after
         recorded = await deliveries()
-        if recorded:
+        if recorded and recorded[0].route != "sending":
             break
         await asyncio.sleep(0.05)
     assert [(d.event_id, d.route) for d in recorded] == [(str(event.event_id), "dm")]

@@ -50,3 +50,22 @@ async def test_without_a_token_console_mode_runs_until_sigterm(pg_url, rabbitmq_
     process.send_signal(signal.SIGTERM)
     await asyncio.wait_for(process.wait(), 30)
     assert process.returncode == 0
+
+
+async def test_concurrency_at_or_above_the_pool_is_refused_at_start(pg_url, rabbitmq_url):
+    process = await _start(
+        {
+            "DATABASE_URL": pg_url,
+            "RABBITMQ_URL": rabbitmq_url,
+            "BOT_CONCURRENCY": "15",
+            "DB_POOL_SIZE": "5",
+            "DB_MAX_OVERFLOW": "10",
+        },
+        "--console",
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2, output.decode()
+    assert output.decode().strip().splitlines() == [
+        "game-scheduler bot: BOT_CONCURRENCY (15) must be below the database pool capacity "
+        "DB_POOL_SIZE + DB_MAX_OVERFLOW (15): lower it or raise the pool"
+    ]

@@ -2,13 +2,24 @@
 
 import asyncio
 
+import pytest
 from sqlalchemy import select
 
 from game_scheduler.bot.runtime import DiscordBot
 from game_scheduler.database import get_db_session
-from game_scheduler.models import Channel, Guild, Role
+from game_scheduler.models import Channel, Guild, Role, utcnow
+from game_scheduler.services import members, signups
+from game_scheduler.services.loading import load_game
+from game_scheduler.services.registry import ensure_user
 from tests.integration.bot.conftest import HOST_ROLE_ID, OTHER_CHANNEL_ID
-from tests.support.factories import CHANNEL_ID, GUILD_ID, seed_channel
+from tests.support.factories import (
+    CHANNEL_ID,
+    GUILD_ID,
+    create_game,
+    member,
+    player_id,
+    seed_channel,
+)
 
 OUTAGE_GUILD_ID = 900_000_000_000_000_002
 LEFT_GUILD_ID = 900_000_000_000_000_003
@@ -90,3 +101,45 @@ async def test_startup_marks_left_servers_absent_but_not_those_in_an_outage(
     assert guilds[GUILD_ID].bot_present
     assert guilds[OUTAGE_GUILD_ID].bot_present
     assert not guilds[LEFT_GUILD_ID].bot_present
+
+
+@pytest.fixture
+def members_intent(configure):
+    """DISCORD_MEMBERS_INTENT=1, set before the bot starts."""
+    configure(discord_members_intent="1")
+
+
+async def test_a_member_removed_from_the_server_loses_their_seats(
+    members_intent, bot, fake_discord
+):
+    kicked, waiting = member(player_id()), member(player_id())
+    game = await create_game(max_players=1)
+    for actor in (kicked, waiting):
+        async with get_db_session() as session:
+            await signups.join_game(session, actor, game.id)
+    async with get_db_session() as session:  # the kicked one had signed in on the web
+        user = await ensure_user(session, kicked.discord_id)
+        await session.flush()
+        await members.record_present(session, user.id, [GUILD_ID], utcnow())
+        await session.commit()
+    user_payload = {
+        "id": str(kicked.discord_id),
+        "username": "kicked",
+        "discriminator": "0",
+        "global_name": None,
+        "avatar": None,
+        "public_flags": 0,
+    }
+    await fake_discord.dispatch(
+        "GUILD_MEMBER_REMOVE", {"guild_id": str(GUILD_ID), "user": user_payload}
+    )
+    for _ in range(100):
+        async with get_db_session() as session:
+            players = [p.user.discord_id for p in (await load_game(session, game.id)).participants]
+        if players == [waiting.discord_id]:
+            break
+        await asyncio.sleep(0.05)
+    assert players == [waiting.discord_id]
+    async with get_db_session() as session:
+        left = await members.known_standing(session, game.guild_id, kicked.discord_id)
+    assert left is False

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.messaging.bus import InProcessBus
 from game_scheduler.messaging.events import EventType
+from game_scheduler.messaging.handling import TransientError
 from game_scheduler.messaging.outbox import (
     commit_and_publish_sync,
     relay_outbox,
@@ -162,3 +163,40 @@ async def test_an_unhandled_event_stays_in_the_outbox_until_the_relay_delivers_i
     await bus.stop()
     assert len(healthy.calls) == 1
     assert await _unpublished() == 0
+
+
+async def test_an_outage_does_not_use_up_the_bound(db_url):
+    handler = Recorder(failures=10)
+    handler_error = TransientError("database away")
+
+    async def flaky(envelope) -> None:
+        try:
+            await handler(envelope)
+        except RuntimeError:
+            raise handler_error from None
+
+    bus = await started(flaky, max_attempts=2)
+    envelope = send_dm()
+    await bus.publish(envelope)
+    await bus.stop()
+    assert handler.calls == [str(envelope.event_id)] * 11
+    assert await processed_ids() == {str(envelope.event_id)}
+
+
+async def test_an_outage_longer_than_the_budget_is_left_to_the_relay(db_url, caplog):
+    async def down(_envelope) -> None:
+        raise TransientError("Discord answered 503")
+
+    bus = InProcessBus(
+        {EventType.GAME_CREATED: down}, retry_delay=0.01, max_retry_delay=0.02, transient_budget=0.3
+    )
+    await bus.start()
+    set_async_publisher(bus)
+    try:
+        await seed_channel()
+        await create_game()
+    finally:
+        set_async_publisher(None)
+        await bus.stop()
+    assert await _unpublished() == 1
+    assert "left to the outbox relay" in caplog.text

@@ -145,4 +145,5 @@ def test_a_row_without_a_valid_envelope_is_kept_and_does_not_block_the_rest(db_u
     publisher.close()
     bad = next(row for row in outbox_rows() if row.event_id == "not-an-event")
     assert (bad.published_at, bad.attempts) == (None, 1)
+    assert bad.failed_at is not None
     assert "invalid envelope" in (bad.last_error or "")

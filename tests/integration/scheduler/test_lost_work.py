@@ -3,6 +3,7 @@ scheduler that was down while reminders came due."""
 
 import os
 import signal
+import threading
 import time
 from collections import defaultdict
 from datetime import timedelta
@@ -83,18 +84,31 @@ def test_worker_process_killed_mid_send_loses_nothing(celery_app, rabbitmq_url, 
     assert_each_delivered_once(seeded, received)
 
 
-def test_rabbitmq_unreachable_mid_send_loses_nothing(celery_app, rabbitmq_url, configure):
+def test_rabbitmq_unreachable_mid_send_loses_nothing(
+    celery_app, rabbitmq_url, configure, monkeypatch
+):
     seeded = seed_overdue()
     parts = urlsplit(rabbitmq_url)
     proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5672)
     through_proxy = urlunsplit(parts._replace(netloc=f"guest:guest@127.0.0.1:{proxy.port}"))
     app = use_broker(through_proxy, configure)
+    # Cut right after the first batch reached the broker: mid-send on a machine of any speed
+    # (polling for "some sent" raced the worker, which may finish every batch in between).
+    first_batch_out = threading.Event()
+    publish_many = SyncPublisher.publish_many
+
+    def publish_then_cut(publisher, envelopes):
+        publish_many(publisher, envelopes)
+        if not first_batch_out.is_set():
+            proxy.cut()
+            first_batch_out.set()
+
+    monkeypatch.setattr(SyncPublisher, "publish_many", publish_then_cut)
     try:
         with tap(rabbitmq_url, "notification.send_dm") as t:
             with running_worker(app):
                 check_upcoming_notifications.delay()
-                wait_for(lambda: sent_count() > 0, timeout=60, step=0.005)
-                proxy.cut()
+                assert first_batch_out.wait(60), "no batch was published"
                 sent_at_cut = sent_count()
                 time.sleep(3)
                 proxy.restore()

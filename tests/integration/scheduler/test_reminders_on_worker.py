@@ -14,6 +14,7 @@ from game_scheduler.services import games, signups
 from tests.integration.scheduler.conftest import collect
 from tests.support.amqp import tap
 from tests.support.factories import CHANNEL_ID, HOST_ID, member, player_id, seed_channel
+from tests.support.members import seed_member
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres_only]
 
@@ -34,6 +35,7 @@ async def post_game(due_in: timedelta, players: int = 2, waitlisted: int = 1):
     async with get_db_session() as session:
         game = await games.create_game(session, host, draft)
     people = [player_id() for _ in range(players + waitlisted)]
+    await seed_member(*people)
     for discord_id in people:
         async with get_db_session() as session:
             await signups.add_player(session, host, game.id, discord_id)

@@ -10,6 +10,7 @@ from game_scheduler.models import GameStatus, OutboxEvent
 from game_scheduler.services import games, signups
 from game_scheduler.services.loading import load_game
 from tests.support.factories import GUILD_ID, HOST_ID, create_game, member, player_id, seed_channel
+from tests.support.members import seed_member
 
 
 async def _join(game_id, actor):
@@ -86,6 +87,27 @@ async def test_raising_the_cap_promotes_waitlisted_players(db_url):
     assert [p["user_discord_id"] for p in promoted] == [str(b.discord_id), str(c.discord_id)]
 
 
+async def test_lowering_the_cap_demotes_the_last_confirmed_and_tells_them(db_url):
+    await seed_channel()
+    game = await create_game(max_players=4)
+    a, b, c, d, e = (member(player_id()) for _ in range(5))
+    for p in (a, b, c, d, e):
+        await _join(game.id, p)
+    async with get_db_session() as session:
+        await games.update_game(session, member(HOST_ID), game.id, games.GameChanges(max_players=2))
+    demoted = await _events(EventType.WAITLIST_DEMOTED)
+    assert [(p["user_discord_id"], p["confirmed"], p["waitlist_position"]) for p in demoted] == [
+        (str(c.discord_id), False, 1),
+        (str(d.discord_id), False, 2),
+    ]
+    dms = await _events(EventType.SEND_DM)
+    assert [(dm["recipient_discord_id"], dm["kind"], dm["waitlist_position"]) for dm in dms] == [
+        (str(c.discord_id), "demoted", 1),
+        (str(d.discord_id), "demoted", 2),
+    ]
+    assert await _events(EventType.WAITLIST_PROMOTED) == []
+
+
 async def test_double_join_leave_without_join_and_strangers(db_url):
     await seed_channel()
     game = await create_game()
@@ -116,10 +138,12 @@ async def test_no_signups_after_cancel(db_url):
         assert (await load_game(session, game.id)).status is GameStatus.CANCELLED
 
 
-async def test_host_adds_and_removes_players(db_url):
+async def test_host_adds_and_removes_players(db_url, configure):
+    configure(removal_dm_grace_minutes="0")
     await seed_channel()
     game = await create_game(max_players=1)
     a, b = player_id(), player_id()
+    await seed_member(a, b)
     async with get_db_session() as session:
         await signups.add_player(session, member(HOST_ID), game.id, a)
     async with get_db_session() as session:

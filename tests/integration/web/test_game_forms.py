@@ -265,3 +265,51 @@ async def test_join_then_waitlist_then_leave_promotes(host, player):
     assert "You have a seat" in page.text
     not_in = await host.post(f"/games/{game.id}/leave", data={"csrf_token": host_csrf})
     assert flash_text((await host.get(not_in.headers["location"])).text)
+
+
+async def test_every_problem_is_reported_in_one_answer(host):
+    csrf = await csrf_for(host)
+    past = (utcnow() - timedelta(days=1)).replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M")
+    bad = _form(
+        csrf,
+        title="   ",
+        scheduled_at=past,
+        duration_minutes="0",
+        max_players="2",
+        min_players="5",
+        reminder_offsets="60, soon",
+        location="x" * 201,
+    )
+    page = await host.post(f"/servers/{GUILD_ID}/games", data=bad)
+    assert page.status_code == 422
+    for field in (
+        "title",
+        "scheduled_at",
+        "duration_minutes",
+        "min_players",
+        "reminder_offsets",
+        "location",
+    ):
+        assert field_error(page.text, field), field
+    assert "<title>Fix 6 problems — New game · Game Scheduler</title>" in page.text
+    assert "Error" not in page.text.split("</title>")[0]
+    # The script turns the address into the form's own page, so a reload does not post again.
+    assert f'data-replace-url="/servers/{GUILD_ID}/games/new"' in page.text
+    assert await all_games() == []
+
+
+async def test_a_field_with_a_limit_shows_its_count(host):
+    page = await host.get(f"/servers/{GUILD_ID}/games/new")
+    assert 'data-counter-for="title">0 / 200 characters' in page.text
+    assert 'data-counter-for="description">0 / 4000 characters' in page.text
+
+
+async def test_min_players_is_checked_against_the_channels_cap_with_other_problems(host):
+    csrf = await csrf_for(host)
+    bad = _form(csrf, min_players="12", max_players="", reminder_offsets="60, soon")
+    page = await host.post(f"/servers/{GUILD_ID}/games", data=bad)
+    assert page.status_code == 422
+    assert field_error(page.text, "min_players") == "min players must be between 1 and max players"
+    assert field_error(page.text, "reminder_offsets")
+    # The summary follows the page's order of fields.
+    assert page.text.index('href="#min_players"') < page.text.index('href="#reminder_offsets"')

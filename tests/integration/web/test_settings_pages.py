@@ -134,3 +134,17 @@ async def test_calendar_page_shows_the_feed_and_regenerates_it(host):
     assert flash_text(page.text) == "New feed link made; the old one no longer works."
     assert f"/calendar/{old}.ics" not in page.text
     assert (await host.get(f"/calendar/{old}.ics")).status_code == 404
+
+
+async def test_every_settings_problem_is_reported_at_once(manager):
+    csrf = await csrf_for(manager)
+    url = f"/servers/{GUILD_ID}/settings"
+    data = {"csrf_token": csrf, "reminder_offsets": "50000", "default_max_players": "5000"}
+    page = await manager.post(url, data=data)
+    assert page.status_code == 422
+    assert "more than 4 weeks" in (field_error(page.text, "reminder_offsets") or "")
+    assert field_error(page.text, "default_max_players") == (
+        "max players must be between 1 and 1000"
+    )
+    assert "<title>Fix 2 problems — Settings of" in page.text
+    assert f'data-replace-url="{url}"' in page.text

@@ -45,3 +45,17 @@ async def test_only_the_newest_messages_are_kept(monkeypatch):
     for n in range(5):
         await port.send_dm(n, f"dm {n}", nonce=str(n))
     assert [m.text for m in port.messages] == ["dm 2", "dm 3", "dm 4"]
+
+
+async def test_an_edit_that_changes_nothing_is_not_recorded_again(caplog):
+    caplog.set_level("INFO", logger="game_scheduler.bot.console_port")
+    port = ConsolePort()
+    message_id = await port.post_announcement(5, _announcement(), nonce="g1")
+    caplog.clear()
+    for _ in range(3):
+        await port.edit_announcement(5, message_id, _announcement())
+    assert [m.action for m in port.messages] == ["post"]
+    assert all("unchanged" in r.getMessage() for r in caplog.records)
+    assert not any("Catan night" in r.getMessage() for r in caplog.records)
+    await port.edit_announcement(5, message_id, _announcement(joinable=False))
+    assert [m.action for m in port.messages] == ["post", "edit"]

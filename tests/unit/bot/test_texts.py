@@ -68,12 +68,18 @@ def _dm(kind: DmKind) -> SendDm:
         (DmKind.CANCELLATION, "was cancelled by the host"),
         (DmKind.RESCHEDULED, "it now starts <t:1900000000:F>"),
         (DmKind.REMOVED, "The host removed you"),
+        (DmKind.DEMOTED, "The host reduced the seats"),
     ],
 )
 def test_every_dm_kind_has_its_words_and_a_link(kind, words):
     text = dm_text(_dm(kind))
     assert words in text
     assert text.endswith("https://discord.com/channels/1/2")
+
+
+def test_a_demoted_player_is_told_their_waitlist_place():
+    dm = _dm(DmKind.DEMOTED).model_copy(update={"waitlist_position": 2})
+    assert "you are now #2 on the waitlist" in dm_text(dm)
 
 
 def test_fallback_mentions_the_user_in_one_line():

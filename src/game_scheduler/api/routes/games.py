@@ -10,6 +10,7 @@ from game_scheduler.api.deps import CurrentActor, DbSession, WritingActor
 from game_scheduler.api.errors import ERROR_RESPONSES, WRITE_RESPONSES
 from game_scheduler.api.schemas.games import GameCreate, GameDetailOut, GamePageOut, GameUpdate
 from game_scheduler.api.schemas.types import MAX_ID, Snowflake, UtcDateTime
+from game_scheduler.errors import ValidationError
 from game_scheduler.models import GameStatus
 from game_scheduler.services import games, queries
 
@@ -48,7 +49,12 @@ async def list_games(
 @router.post("", status_code=201, responses=WRITE_RESPONSES)
 async def create_game(db: DbSession, actor: WritingActor, body: GameCreate) -> GameDetailOut:
     """Post a game in a channel (needs a host role there, or Manage Server)."""
-    game = await games.create_game(db, actor, body.to_draft())
+    try:
+        game = await games.create_game(db, actor, body.to_draft())
+    except ValidationError as error:
+        if error.field != "channel_discord_id":
+            raise
+        raise ValidationError(str(error), "channel_id") from error
     return GameDetailOut.of_detail(await queries.get_game(db, actor, game.id))
 
 

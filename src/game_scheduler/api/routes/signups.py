@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from game_scheduler.api.deps import DbSession, WritingActor
-from game_scheduler.api.errors import WRITE_RESPONSES
+from game_scheduler.api.errors import SIGNUP_RESPONSES
 from game_scheduler.api.routes.games import GameId
 from game_scheduler.api.schemas.games import PlayerAdd, StandingOut
 from game_scheduler.api.schemas.types import Snowflake
 from game_scheduler.services import signups
 
-router = APIRouter(prefix="/api/v1/games/{game_id}", tags=["signups"], responses=WRITE_RESPONSES)
+router = APIRouter(prefix="/api/v1/games/{game_id}", tags=["signups"], responses=SIGNUP_RESPONSES)
 
 PlayerId = Annotated[Snowflake, Path(description="The player's Discord id")]
 
@@ -37,7 +37,7 @@ async def add_player(
     db: DbSession, actor: WritingActor, game_id: GameId, body: PlayerAdd
 ) -> StandingOut:
     """The host signs someone up (seat or waitlist, as for anyone)."""
-    standing = await signups.add_player(db, actor, game_id, body.user_id, body.username)
+    standing = await signups.add_player(db, actor, game_id, body.user_id)
     return StandingOut.of(standing, body.user_id, signed_up=True)
 
 

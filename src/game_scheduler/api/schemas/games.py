@@ -74,12 +74,11 @@ class GameUpdate(BaseModel):
 
 
 class PlayerAdd(BaseModel):
-    """A host signing someone else up."""
+    """A host signing up a member of the game's server (their name comes from Discord)."""
 
     model_config = ConfigDict(extra="forbid")
 
     user_id: Snowflake
-    username: Annotated[str, Field(max_length=100)] = ""
 
 
 class UserOut(BaseModel):

@@ -39,6 +39,9 @@ class ChannelOut(BaseModel):
     id: Snowflake
     name: str
     enabled: bool
+    bot_present: bool = Field(
+        description="Whether the bot still sees the channel; games cannot be posted where not"
+    )
     reminder_offsets: list[int] | None
     default_max_players: int | None
     host_role_ids: list[Snowflake] | None
@@ -50,6 +53,7 @@ class ChannelOut(BaseModel):
             id=channel.discord_id,
             name=channel.name,
             enabled=channel.enabled,
+            bot_present=channel.bot_present,
             reminder_offsets=channel.reminder_offsets,
             default_max_players=channel.default_max_players,
             host_role_ids=channel.host_role_ids,

@@ -1,7 +1,7 @@
 """process_heartbeat: each process's last sign of life, for ``game-scheduler status``
 
 Revision ID: 0009_ops
-Revises: 0002_bot
+Revises: 0008_bot
 Create Date: 2026-12-01 16:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_ops"
-down_revision: str | None = "0002_bot"
+down_revision: str | None = "0008_bot"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from game_scheduler.database import lock_for_write_sync
 from game_scheduler.domain import reminders, waitlist
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.domain.status import GameStatus
@@ -87,6 +88,7 @@ class NotificationService:
     ) -> dict[int, SendResult]:
         """Decide and stage in the caller's transaction; the caller commits (or rolls back)."""
         results = dict.fromkeys(reminder_ids, SendResult(SendOutcome.BUSY))
+        lock_for_write_sync(session)  # SQLite: claim and mark with no reschedule in between
         claims = _claim(session, reminder_ids)
         sending = []
         for claim in claims:
@@ -105,6 +107,7 @@ class NotificationService:
             envelopes += dms
             reminder = claim.reminder
             reminder.status = ReminderStatus.SENT
+            reminder.enqueued_for = None  # re-armed later, it is dispatched again at once
             reminder.sent_at = now
             reminder.attempts += 1
             reminder.last_error = None
@@ -140,19 +143,11 @@ def _claim(session: Session, reminder_ids: Sequence[int]) -> list[_Claim]:
 
 
 def _decide(claim: _Claim, now: datetime) -> SendOutcome:
-    """Send only a pending reminder that still matches its game, is due, and is not too late."""
+    """The reminder state machine's answer (``domain.reminders.decide_send``) for this claim."""
     reminder = claim.reminder
-    if reminder.status is not ReminderStatus.PENDING:
-        return SendOutcome.NOT_PENDING
-    if claim.status is GameStatus.CANCELLED or not reminders.is_current(
-        reminder.due_at, claim.scheduled_at, reminder.offset_minutes
-    ):
-        return SendOutcome.STALE
-    if now < reminder.due_at:
-        return SendOutcome.NOT_DUE
-    if claim.status is not GameStatus.SCHEDULED or reminders.is_too_late(now, claim.scheduled_at):
-        return SendOutcome.SKIPPED
-    return SendOutcome.SENT
+    state = reminders.ReminderState(reminder.status, reminder.due_at)
+    clock = reminders.GameClock(claim.scheduled_at, claim.status, (reminder.offset_minutes,))
+    return SendOutcome(reminders.decide_send(state, reminder.offset_minutes, clock, now).value)
 
 
 def _players_by_game(session: Session, game_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -196,6 +191,7 @@ def _skip(claim: _Claim, now: datetime) -> None:
     """Record why a reminder that came due after the start was never sent."""
     reminder = claim.reminder
     reminder.status = ReminderStatus.SKIPPED
+    reminder.enqueued_for = None
     reminder.last_error = (
         f"game started at {claim.scheduled_at.isoformat()} before the reminder was sent "
         f"(checked at {now.isoformat()})"

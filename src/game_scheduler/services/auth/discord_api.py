@@ -166,3 +166,21 @@ async def fetch_member_roles(access_token: str, guild_discord_id: int) -> list[i
         return [int(role) for role in response.json().get("roles", [])]
     except (AttributeError, TypeError, ValueError) as error:
         raise DiscordUnavailable("Discord answered with unexpected roles") from error
+
+
+async def bot_sees_member(guild_discord_id: int, user_discord_id: int) -> bool:
+    """Whether Discord (asked with the bot's token) lists the user in the server.
+
+    Without a bot token nobody can be checked, so nobody unknown is taken for a member.
+    """
+    token = get_settings().discord_token
+    if token is None:
+        return False
+    what = "the server member"
+    headers = {"Authorization": f"Bot {token.get_secret_value()}"}
+    path = f"/guilds/{guild_discord_id}/members/{user_discord_id}"
+    response = await _request("GET", path, what, headers=headers)
+    if response.status_code == 404:
+        return False
+    _raise_for(response, what)
+    return True

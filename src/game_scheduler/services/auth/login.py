@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from game_scheduler.config import get_settings
 from game_scheduler.errors import GameSchedulerError
 from game_scheduler.models import OAuthState, User
+from game_scheduler.services import members
 from game_scheduler.services.auth import discord_api, sessions, tokens
 from game_scheduler.services.auth.discord_api import DiscordError, DiscordRejected
 from game_scheduler.services.auth.membership import encode_access, gather_access
@@ -47,7 +48,15 @@ def safe_next(next_url: str | None) -> str:
     return next_url
 
 
-async def begin_login(db: AsyncSession, next_url: str | None, now: datetime) -> str:
+@dataclass(frozen=True)
+class LoginStart:
+    """Where to send the browser, and the state its login cookie must carry back."""
+
+    url: str
+    state: str
+
+
+async def begin_login(db: AsyncSession, next_url: str | None, now: datetime) -> LoginStart:
     """Record a single-use state and its PKCE verifier; return Discord's authorize URL."""
     settings = get_settings()
     if not settings.discord_client_id:
@@ -70,7 +79,7 @@ async def begin_login(db: AsyncSession, next_url: str | None, now: datetime) -> 
             "code_challenge_method": "S256",
         }
     )
-    return f"{settings.discord_oauth_url}?{query}"
+    return LoginStart(f"{settings.discord_oauth_url}?{query}", state)
 
 
 async def _consume_state(db: AsyncSession, state: str, now: datetime) -> tuple[str, str]:
@@ -88,11 +97,22 @@ async def _consume_state(db: AsyncSession, state: str, now: datetime) -> tuple[s
     return row.code_verifier, row.next_url
 
 
-async def complete_login(db: AsyncSession, state: str, code: str, now: datetime) -> LoginResult:
-    """Check and consume the state, trade the code for tokens, and open a session."""
+async def complete_login(
+    db: AsyncSession, state: str, code: str, now: datetime, browser_state: str | None
+) -> LoginResult:
+    """Check and consume the state, trade the code for tokens, and open a session.
+
+    ``browser_state`` is the login cookie: a callback link started in another browser (a login
+    CSRF that would sign the victim in as the attacker) is refused.
+    """
     if not state or len(state) > 128 or not code:
         raise LoginFailed("the login callback is missing its state or code")
     verifier, next_url = await _consume_state(db, state, now)
+    if not tokens.same_token(browser_state, state):
+        raise LoginFailed(
+            "this login was started in another browser (or its cookie expired);"
+            " nothing changed, please sign in again here"
+        )
     try:
         token_set = await discord_api.exchange_code(code, verifier, now)
         discord_id, name = await discord_api.fetch_user(token_set.access_token)
@@ -100,6 +120,8 @@ async def complete_login(db: AsyncSession, state: str, code: str, now: datetime)
     except DiscordRejected as error:
         raise LoginFailed("Discord did not accept this login; please sign in again") from error
     user = await ensure_user(db, discord_id, name)
+    await db.flush()
+    await members.record_present(db, user.id, [a.discord_id for a in accesses], now)
     await sessions.purge_expired_sessions(db, now)
     new = await sessions.create_session(
         db, user.id, now, token_set, encode_access(accesses), cached_at=now

@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from game_scheduler.config import get_settings
 from game_scheduler.domain.permissions import Actor, Membership
 from game_scheduler.errors import GameSchedulerError
-from game_scheduler.models import Guild, WebSession
+from game_scheduler.models import Guild, WebSession, utcnow
+from game_scheduler.services import departures, members
 from game_scheduler.services.auth import discord_api, sessions
 from game_scheduler.services.auth.discord_api import DiscordRejected, DiscordUnavailable
 
@@ -24,6 +27,8 @@ log = logging.getLogger(__name__)
 CACHE_TTL = timedelta(seconds=60)
 MAX_STALE = timedelta(minutes=15)
 REFRESH_MARGIN = timedelta(minutes=1)
+REFRESH_CLAIM = timedelta(seconds=30)
+REFRESH_POLL_SECONDS = 0.1
 DEMO_FLAG = "demo"
 
 
@@ -42,7 +47,11 @@ class GuildAccess:
 
 
 async def gather_access(db: AsyncSession, access_token: str) -> list[GuildAccess]:
-    """Ask Discord for the user's servers, keep those the bot is in, and read their roles."""
+    """Ask Discord for the user's servers, keep those the bot is in, and read their roles.
+
+    The session is committed before each call to Discord, so no pooled connection waits on it.
+    """
+    await db.commit()
     summaries = await discord_api.fetch_guilds(access_token)
     ids = [s.discord_id for s in summaries]
     known = set(
@@ -52,6 +61,7 @@ async def gather_access(db: AsyncSession, access_token: str) -> list[GuildAccess
             )
         ).scalars()
     )
+    await db.commit()
     shared = [s for s in summaries if s.discord_id in known]
     roles = await asyncio.gather(
         *(discord_api.fetch_member_roles(access_token, s.discord_id) for s in shared)
@@ -112,16 +122,106 @@ async def _end_session(db: AsyncSession, web_session: WebSession, reason: str) -
     return SessionEnded(reason)
 
 
-async def _access_token(web_session: WebSession, now: datetime) -> str:
+def _usable_token(web_session: WebSession, now: datetime) -> str | None:
+    """The stored access token while it has more than a minute to live."""
     token = sessions.access_token(web_session)
     expires = web_session.token_expires_at
     if token is not None and (expires is None or expires > now + REFRESH_MARGIN):
         return token
-    refresh = sessions.refresh_token(web_session)
-    if refresh is None:
-        raise DiscordRejected("the Discord token expired and cannot be refreshed")
-    token_set = await discord_api.refresh_tokens(refresh, now)
-    sessions.store_tokens(web_session, token_set)
+    return None
+
+
+async def _stored_session(db: AsyncSession, session_id: str) -> WebSession | None:
+    """The session row as committed now (another request may have refreshed its tokens)."""
+    return (
+        await db.execute(
+            select(WebSession)
+            .where(WebSession.id == session_id)
+            .options(joinedload(WebSession.user))
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+
+
+async def _claim_refresh(db: AsyncSession, session_id: str, used: str) -> bool:
+    """Claim the refresh of this session's tokens in a short transaction; False: another has it.
+
+    A claim older than ``REFRESH_CLAIM`` is abandoned (its request died) and can be taken over.
+    """
+    now = utcnow()
+    claimed = await db.execute(
+        update(WebSession)
+        .where(
+            WebSession.id == session_id,
+            WebSession.refresh_token_enc == used,
+            or_(
+                WebSession.token_refresh_claimed_at.is_(None),
+                WebSession.token_refresh_claimed_at < now - REFRESH_CLAIM,
+            ),
+        )
+        .values(token_refresh_claimed_at=now)
+    )
+    await db.commit()
+    return getattr(claimed, "rowcount", 0) == 1
+
+
+async def _token_from_other_refresh(
+    db: AsyncSession, web_session: WebSession, now: datetime
+) -> str | None:
+    """Wait while another request refreshes; its new token, or None when we may claim it."""
+    deadline = utcnow() + REFRESH_CLAIM
+    while utcnow() < deadline:
+        await asyncio.sleep(REFRESH_POLL_SECONDS)
+        stored = await _stored_session(db, web_session.id)
+        await db.commit()
+        if stored is None:
+            raise DiscordRejected("the session ended while another request refreshed its token")
+        token = _usable_token(stored, now)
+        if token is not None:
+            return token
+        if stored.token_refresh_claimed_at is None:
+            return None
+    return None
+
+
+async def _access_token(db: AsyncSession, web_session: WebSession, now: datetime) -> str:
+    """A live access token, refreshing it when it expires; the new tokens are committed first.
+
+    One request refreshes at a time (a claim on the session row, taken and released in short
+    transactions, none held while Discord answers): Discord rotates the refresh token, so a
+    second refresh with the old one would be refused and sign the user out. The others wait
+    for the new token.
+    """
+    while (token := _usable_token(web_session, now)) is None:
+        used = web_session.refresh_token_enc
+        refresh = sessions.refresh_token(web_session)
+        if used is None or refresh is None:
+            raise DiscordRejected("the Discord token expired and cannot be refreshed")
+        if await _claim_refresh(db, web_session.id, used):
+            return await _refresh(db, web_session, refresh, now)
+        token = await _token_from_other_refresh(db, web_session, now)
+        if token is not None:
+            return token
+    return token
+
+
+async def _refresh(db: AsyncSession, web_session: WebSession, refresh: str, now: datetime) -> str:
+    """Refresh under our claim, commit the new tokens (releasing the claim), then use them."""
+    try:
+        token_set = await discord_api.refresh_tokens(refresh, now)
+    except DiscordUnavailable:
+        await db.execute(
+            update(WebSession)
+            .where(WebSession.id == web_session.id)
+            .values(token_refresh_claimed_at=None)
+        )
+        await db.commit()
+        raise
+    columns = {**sessions.token_columns(token_set), "token_refresh_claimed_at": None}
+    await db.execute(update(WebSession).where(WebSession.id == web_session.id).values(**columns))
+    await db.commit()
+    for column, value in columns.items():
+        set_committed_value(web_session, column, value)
     return token_set.access_token
 
 
@@ -138,8 +238,9 @@ async def resolve_actor(db: AsyncSession, web_session: WebSession, now: datetime
     cached_at = web_session.discord_cached_at
     if cached_at is not None and now - cached_at < CACHE_TTL:
         return actor_from_cache(web_session)
+    await db.commit()  # the request's read ends here: no connection is held across Discord
     try:
-        token = await _access_token(web_session, now)
+        token = await _access_token(db, web_session, now)
         accesses = await gather_access(db, token)
     except DiscordUnavailable:
         if cached_at is not None and now - cached_at < MAX_STALE:
@@ -149,7 +250,13 @@ async def resolve_actor(db: AsyncSession, web_session: WebSession, now: datetime
     except DiscordRejected as error:
         ended = await _end_session(db, web_session, "your Discord login expired; sign in again")
         raise ended from error
+    previous = {a.discord_id for a in cached_access(web_session)}
     web_session.discord_cache = encode_access(accesses)
     web_session.discord_cached_at = now
+    current = [a.discord_id for a in accesses]
+    await members.record_present(db, web_session.user_id, current, now)
     await db.commit()
-    return actor_from_cache(web_session)
+    actor = actor_from_cache(web_session)
+    for gone in sorted(previous - set(current)):
+        await departures.member_left(db, gone, actor.discord_id, now)
+    return actor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,13 +25,21 @@ class NewSession:
     web_session: WebSession
 
 
+def token_columns(token_set: TokenSet) -> dict[str, Any]:
+    """The session's token columns for ``token_set``: Discord's tokens encrypted."""
+    return {
+        "access_token_enc": tokens.encrypt(token_set.access_token),
+        "refresh_token_enc": (
+            tokens.encrypt(token_set.refresh_token) if token_set.refresh_token else None
+        ),
+        "token_expires_at": token_set.expires_at,
+    }
+
+
 def store_tokens(web_session: WebSession, token_set: TokenSet) -> None:
     """Keep Discord's tokens encrypted on the session."""
-    web_session.access_token_enc = tokens.encrypt(token_set.access_token)
-    web_session.refresh_token_enc = (
-        tokens.encrypt(token_set.refresh_token) if token_set.refresh_token else None
-    )
-    web_session.token_expires_at = token_set.expires_at
+    for column, value in token_columns(token_set).items():
+        setattr(web_session, column, value)
 
 
 def access_token(web_session: WebSession) -> str | None:

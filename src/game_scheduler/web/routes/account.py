@@ -8,6 +8,8 @@ from fastapi import APIRouter, Request, Response
 
 from game_scheduler.errors import NotFound
 from game_scheduler.services import calendar
+from game_scheduler.services.discord_names import read_names
+from game_scheduler.web.console_view import body, build_page, heading, ids_to_name
 from game_scheduler.web.deps import DashboardRoute, DbSession, Posted, Viewer
 from game_scheduler.web.flash import redirect
 from game_scheduler.web.rendering import dashboard_config, render
@@ -34,20 +36,25 @@ async def regenerate(db: DbSession, post: Posted) -> Response:
 
 
 @router.get("/console")
-async def console(request: Request, principal: Viewer) -> Response:
-    """What the console bot "sent" (announcements, reminders, DMs), newest first."""
+async def console(
+    request: Request, db: DbSession, principal: Viewer, kind: str = "", game: str = ""
+) -> Response:
+    """What the console bot "sent" (announcements, reminders, DMs), newest first, filtered."""
     feed = dashboard_config(request).console_messages
     if feed is None:
         raise NotFound("the bot is not running in console mode")
+    page = build_page(list(feed())[-CONSOLE_LIMIT:], kind, game)
+    names = await read_names(db, *ids_to_name(page.entries))
     messages = [
         {
-            "at": entry.get("at"),
-            "at_is_time": isinstance(entry.get("at"), datetime),
-            "target": str(entry.get("target", "")),
-            "text": str(entry.get("text", "")),
+            "at": entry.at,
+            "at_is_time": isinstance(entry.at, datetime),
+            "heading": heading(entry, names),
+            "body": body(entry, names),
+            "repeats": entry.repeats,
+            "action": entry.action,
         }
-        for entry in list(feed())[-CONSOLE_LIMIT:]
+        for entry in page.entries
     ]
-    messages.reverse()
-    context = {"title": "Bot console", "messages": messages}
+    context = {"title": "Bot console", "messages": messages, "page": page}
     return render(request, "console.html", context, viewer=principal)

@@ -32,11 +32,13 @@ def _render_new(
         "title": "New game",
         "view": view,
         "choices": choices,
+        "unseen": [c for c in view.channels if c.enabled and not c.bot_present],
         "current": next((c for c in choices if str(c.discord_id) == chosen), None)
         or (choices[0] if choices else None),
         "form": form,
         "editing": None,
         "action": f"/servers/{view.guild.discord_id}/games",
+        "form_url": f"/servers/{view.guild.discord_id}/games/new",
         "default_duration": get_settings().default_duration_minutes,
     }
     return render(request, "game_form.html", context, viewer=principal, status=status)
@@ -50,6 +52,8 @@ async def new_game(
     view = await settings.get_guild(db, principal.actor, guild_id)
     choices = channel_choices(view, principal.actor)
     if not choices:
+        if not any(c.enabled for c in view.channels):
+            raise NotAllowed("no channel in this server accepts games yet")
         raise NotAllowed("you need a host role to post games in this server")
     chosen = channel if channel in {str(c.discord_id) for c in choices} else ""
     return _render_new(request, principal, view, choices, GameForm.blank(chosen))
@@ -64,7 +68,10 @@ async def create_game(
     view = await settings.get_guild(db, actor, guild_id)
     choices = channel_choices(view, actor)
     form = GameForm.posted({name: post.text(name) for name in FIELDS})
-    draft = form.draft()
+    chosen = next(
+        (c for c in choices if str(c.discord_id) == form.values["channel_discord_id"]), None
+    )
+    draft = form.draft(chosen.default_max_players if chosen else None)
     if draft is not None:
         if draft.channel_discord_id not in {c.discord_id for c in choices}:
             form.errors["channel_discord_id"] = "choose a channel you may post games in"
@@ -89,6 +96,7 @@ def _render_edit(
         "form": form,
         "editing": game,
         "action": f"/games/{game.id}/edit",
+        "form_url": f"/games/{game.id}/edit",
         "inherited_offsets": inherited_offsets(game.channel, game.guild),
         "default_duration": get_settings().default_duration_minutes,
     }

@@ -58,6 +58,7 @@ async def server_games(
         "channel_id": channel_id,
         "mine": bool(mine),
         "can_host": bool(channel_choices(view, principal.actor)),
+        "games_accepted": any(c.enabled for c in view.channels),
         "previous_url": f"?{query}&offset={max(0, start - PAGE_SIZE)}" if start else "",
         "next_url": f"?{query}&offset={start + PAGE_SIZE}"
         if start + PAGE_SIZE < page.total

@@ -40,6 +40,7 @@ def _render_guild(
 ) -> Response:
     context = {
         "title": f"Settings of {view.guild.name or 'the server'}",
+        "form_url": f"/servers/{view.guild.discord_id}/settings",
         "view": view,
         "form": form,
         "default_max_players": get_settings().default_max_players,
@@ -83,6 +84,7 @@ def _render_channel(
 ) -> Response:
     context = {
         "title": f"Settings of #{channel.name or channel.discord_id}",
+        "form_url": f"/servers/{view.guild.discord_id}/channels/{channel.discord_id}/settings",
         "view": view,
         "channel": channel,
         "form": form,

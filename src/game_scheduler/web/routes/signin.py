@@ -17,6 +17,8 @@ from game_scheduler.services.auth.cookies import (
 )
 from game_scheduler.services.auth.demo import (
     DEMO_GUILD_ID,
+    DEMO_IDENTITIES,
+    demo_identity,
     demo_login_available,
     open_demo_session,
 )
@@ -55,6 +57,7 @@ async def signin_page(
         "discord_login_url": f"/auth/login?next={quote(target, safe='/')}",
         "discord_configured": bool(get_settings().discord_client_id),
         "demo": demo_login_available(dashboard_config(request).demo_login),
+        "identities": DEMO_IDENTITIES,
     }
     return render(request, "signin.html", context)
 
@@ -77,8 +80,12 @@ async def demo_signin(request: Request, db: DbSession) -> Response:
     form = await request.form()
     next_value = form.get("next")
     target = safe_next(next_value) if isinstance(next_value, str) and next_value else ""
-    created = await open_demo_session(db, utcnow())
-    response = redirect(target or f"/servers/{DEMO_GUILD_ID}", "success", "Signed in as demo user")
+    chosen = form.get("as")
+    identity = demo_identity(chosen if isinstance(chosen, str) else "")
+    created = await open_demo_session(db, utcnow(), identity)
+    response = redirect(
+        target or f"/servers/{DEMO_GUILD_ID}", "success", f"Signed in as {identity.name}"
+    )
     set_session_cookie(response, created.cookie_value)
     return response
 

@@ -11,13 +11,51 @@ function localInputValue(date) {
 }
 
 function localiseTimes() {
-  const format = new Intl.DateTimeFormat(undefined, {
+  const options = {
     weekday: "short", day: "numeric", month: "short", year: "numeric",
     hour: "2-digit", minute: "2-digit", timeZoneName: "short",
-  });
+  };
+  const format = new Intl.DateTimeFormat(undefined, options);
+  const withSeconds = new Intl.DateTimeFormat(undefined, { ...options, second: "2-digit" });
   for (const el of document.querySelectorAll("time[data-local]")) {
     const date = new Date(el.getAttribute("datetime"));
-    if (!Number.isNaN(date.getTime())) el.textContent = format.format(date);
+    const chosen = el.hasAttribute("data-seconds") ? withSeconds : format;
+    if (!Number.isNaN(date.getTime())) el.textContent = chosen.format(date);
+  }
+}
+
+// Discord's <t:…:style> timestamps, formatted as the Discord client does in the reader's zone.
+const DISCORD_STYLES = {
+  t: { hour: "2-digit", minute: "2-digit" },
+  T: { hour: "2-digit", minute: "2-digit", second: "2-digit" },
+  d: { day: "2-digit", month: "2-digit", year: "numeric" },
+  D: { day: "numeric", month: "long", year: "numeric" },
+  f: { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" },
+  F: {
+    weekday: "long", day: "numeric", month: "long", year: "numeric",
+    hour: "2-digit", minute: "2-digit",
+  },
+};
+
+function relativeText(date, now) {
+  const seconds = Math.round((date.getTime() - now) / 1000);
+  const units = [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]];
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(seconds, "second");
+}
+
+function localiseDiscordTimes() {
+  const now = Date.now();
+  for (const el of document.querySelectorAll("time[data-discord-time]")) {
+    const date = new Date(el.getAttribute("datetime"));
+    if (Number.isNaN(date.getTime())) continue;
+    const style = el.dataset.discordTime;
+    el.textContent = style === "R"
+      ? relativeText(date, now)
+      : new Intl.DateTimeFormat(undefined, DISCORD_STYLES[style] || DISCORD_STYLES.f).format(date);
   }
 }
 
@@ -80,6 +118,41 @@ function setUpCopyButtons() {
   }
 }
 
+// Characters as the server counts them: code points, and a line break is sent as CR LF.
+function countCharacters(field) {
+  const text = field.value;
+  const breaks = field.tagName === "TEXTAREA" ? (text.match(/\n/g) || []).length : 0;
+  return [...text].length + breaks;
+}
+
+// maxlength would cut a paste silently; instead keep the text and say how much is too much.
+function setUpCounters() {
+  for (const counter of document.querySelectorAll("[data-counter-for]")) {
+    const field = document.getElementById(counter.dataset.counterFor);
+    if (!field) continue;
+    const limit = Number(field.getAttribute("maxlength"));
+    if (!limit) continue;
+    field.removeAttribute("maxlength");
+    field.dataset.limit = String(limit);
+    const update = () => {
+      const used = countCharacters(field);
+      const over = used - limit;
+      counter.textContent = over > 0
+        ? `${used} / ${limit} characters: ${over} too many`
+        : `${used} / ${limit} characters`;
+      counter.classList.toggle("over", over > 0);
+    };
+    field.addEventListener("input", update);
+    update();
+  }
+}
+
+// A refused form was answered to a POST; make the address the form's page, so a reload GETs it.
+function forgetPost() {
+  const url = document.body.dataset.replaceUrl;
+  if (url) history.replaceState(null, "", url);
+}
+
 function focusErrors() {
   const summary = document.querySelector("[data-focus]");
   if (summary) summary.focus();
@@ -87,8 +160,12 @@ function focusErrors() {
 
 document.addEventListener("DOMContentLoaded", () => {
   localiseTimes();
+  localiseDiscordTimes();
+  setInterval(localiseDiscordTimes, 30000);
   setUpTimeForms();
   setUpChannelPicker();
   setUpCopyButtons();
+  setUpCounters();
+  forgetPost();
   focusErrors();
 });

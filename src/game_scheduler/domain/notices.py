@@ -1,0 +1,69 @@
+"""Who gets which direct message when a game or its roster changes.
+
+Reminders go to the host and the confirmed players, never the waitlist
+(:func:`game_scheduler.domain.reminders.recipients`); the roster changes are here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from game_scheduler.domain import waitlist
+
+T = TypeVar("T")
+
+
+class DmKind(enum.StrEnum):
+    """Why a direct message is sent (the ``kind`` of a ``notification.send_dm`` event)."""
+
+    REMINDER = "reminder"
+    WAITLIST_PROMOTION = "waitlist_promotion"
+    DEMOTED = "demoted"
+    CANCELLATION = "cancellation"
+    RESCHEDULED = "rescheduled"
+    REMOVED = "removed"
+
+
+@dataclass(frozen=True)
+class Notice(Generic[T]):
+    """One DM to send: to whom, why, and their waitlist place when that is the news."""
+
+    recipient: T
+    kind: DmKind
+    waitlist_position: int | None = None
+
+
+def after_leave(
+    ordered: Sequence[T], max_players: int, leaving: T, *, removed_by_host: bool = False
+) -> list[Notice[T]]:
+    """A leave promotes the first waitlisted if a seat was freed; a removed player is told."""
+    promoted = waitlist.promoted_by_leave(ordered, max_players, leaving)
+    notices = [Notice(p, DmKind.WAITLIST_PROMOTION) for p in promoted]
+    if removed_by_host:
+        notices.append(Notice(leaving, DmKind.REMOVED))
+    return notices
+
+
+def after_cap_change(ordered: Sequence[T], old_max: int, new_max: int) -> list[Notice[T]]:
+    """A higher cap promotes the first waitlisted; a lower one demotes the last confirmed.
+
+    Demoted players learn their new waitlist place (they go first, in signup order).
+    """
+    promoted = waitlist.promoted_by_cap_change(ordered, old_max, new_max)
+    demoted = waitlist.demoted_by_cap_change(ordered, old_max, new_max)
+    return [Notice(p, DmKind.WAITLIST_PROMOTION) for p in promoted] + [
+        Notice(p, DmKind.DEMOTED, place) for place, p in enumerate(demoted, start=1)
+    ]
+
+
+def after_reschedule(ordered: Sequence[T], max_players: int) -> list[Notice[T]]:
+    """A new time is news for the confirmed players; the waitlist hears when promoted."""
+    return [Notice(p, DmKind.RESCHEDULED) for p in waitlist.split(ordered, max_players).confirmed]
+
+
+def after_cancel(ordered: Sequence[T]) -> list[Notice[T]]:
+    """A cancellation is news for everyone signed up, waitlist included."""
+    return [Notice(p, DmKind.CANCELLATION) for p in ordered]
