@@ -10,13 +10,17 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import create_engine, delete, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from game_scheduler.config import get_settings
-from game_scheduler.database import get_sync_db_session
+from game_scheduler.database import sync_url
 from game_scheduler.models import ProcessHeartbeat, utcnow
 
 log = logging.getLogger(__name__)
@@ -28,6 +32,23 @@ _running: dict[tuple[str, int], Heartbeat] = {}
 _lock = threading.Lock()
 
 
+@contextmanager
+def _own_session() -> Iterator[Session]:
+    """A connection of the heartbeat's own, closed after each beat.
+
+    Not the process's pooled engine: a worker forks pool children while this thread runs, and
+    a child must never find that engine's pool locked or its connection in use by this thread.
+    """
+    url = sync_url(get_settings().database_url)
+    sqlite = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+    engine = create_engine(url, poolclass=NullPool, **sqlite)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
 def record_beat(kind: str, *, now: datetime | None = None, pid: int | None = None) -> None:
     """Upsert this process's row: an update, else an insert (portable to SQLite)."""
     now = now or utcnow()
@@ -37,7 +58,7 @@ def record_beat(kind: str, *, now: datetime | None = None, pid: int | None = Non
         ProcessHeartbeat.host == host,
         ProcessHeartbeat.pid == pid,
     )
-    with get_sync_db_session() as session:
+    with _own_session() as session:
         found = session.execute(update(ProcessHeartbeat).where(*where).values(last_seen=now))
         if found.rowcount == 0:  # type: ignore[attr-defined]
             session.add(
@@ -52,7 +73,7 @@ def record_beat(kind: str, *, now: datetime | None = None, pid: int | None = Non
 def forget_old(now: datetime | None = None) -> None:
     """Drop the rows of processes not seen for :data:`FORGET_AFTER`."""
     cutoff = (now or utcnow()) - FORGET_AFTER
-    with get_sync_db_session() as session:
+    with _own_session() as session:
         session.execute(delete(ProcessHeartbeat).where(ProcessHeartbeat.last_seen < cutoff))
         session.commit()
 

@@ -112,7 +112,13 @@ class WorkerMonitoring:
 
 
 class MonitoringStep(bootsteps.StartStopStep):
-    """A worker bootstep: started with the worker, stopped on warm and cold shutdown alike."""
+    """A worker bootstep: started with the worker, stopped on warm and cold shutdown alike.
+
+    It starts after the pool, so its threads never run while the prefork pool forks its first
+    children (a lock held by a thread at fork time stays held in the child).
+    """
+
+    requires = ("celery.worker.components:Pool",)
 
     def create(self, parent: Any) -> WorkerMonitoring:  # type: ignore[override]
         """Celery keeps what this returns as ``obj`` and starts and stops it."""
