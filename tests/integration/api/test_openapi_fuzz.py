@@ -40,6 +40,7 @@ from tests.support.factories import (
     player_id,
     seed_channel,
 )
+from tests.support.members import seed_member
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +52,7 @@ class Served:
     csrf_token: str
     game_id: int
     doomed_game_id: int
+    member_id: int
 
 
 def _free_port() -> int:
@@ -60,18 +62,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-async def seeded(pg_db_url) -> tuple[SignedIn, int, int]:
+async def seeded(pg_db_url) -> tuple[SignedIn, int, int, int]:
     await seed_channel()
     admin = member(player_id(), manage=True)
     game = await create_game(admin, max_players=2)
     doomed = await create_game(admin, title="To be cancelled")
-    return await open_session(admin), game.id, doomed.id
+    someone = player_id()
+    await seed_member(someone)
+    return await open_session(admin), game.id, doomed.id, someone
 
 
 @pytest.fixture
 def served(seeded) -> Iterator[Served]:
     """The app under uvicorn in its own process, on the test database."""
-    signed_in, game_id, doomed_game_id = seeded
+    signed_in, game_id, doomed_game_id, member_id = seeded
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -92,6 +96,8 @@ def served(seeded) -> Iterator[Served]:
             "DISCORD_CLIENT_ID": "fuzz",
             "DISCORD_CLIENT_SECRET": "fuzz",
             "DISCORD_API_BASE": "http://127.0.0.1:1/api/v10",
+            # The fuzzer toggles one user on one game far faster than the throttle allows.
+            "SIGNUP_CHANGES_PER_MINUTE": "0",
         },
     )
     base_url = f"http://127.0.0.1:{port}"
@@ -107,7 +113,9 @@ def served(seeded) -> Iterator[Served]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail("the API server did not start")
                 time.sleep(0.1)
-        yield Served(base_url, signed_in.cookie, signed_in.csrf_token, game_id, doomed_game_id)
+        yield Served(
+            base_url, signed_in.cookie, signed_in.csrf_token, game_id, doomed_game_id, member_id
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -123,9 +131,13 @@ def _aim_at_seeded(case, served: Served) -> None:
         path["guild_id"] = str(GUILD_ID)
     if "channel_id" in path and len(str(path["channel_id"])) % 2:
         path["channel_id"] = str(CHANNEL_ID)
+    if "user_id" in path and len(str(path["user_id"])) % 2:
+        path["user_id"] = str(served.member_id)
     if isinstance(case.body, dict) and "channel_id" in case.body and len(case.body) % 2:
         case.body["channel_id"] = str(CHANNEL_ID)
         case.body["scheduled_at"] = (utcnow() + timedelta(days=1)).isoformat()
+    if isinstance(case.body, dict) and "user_id" in case.body and len(case.body) % 2:
+        case.body["user_id"] = str(served.member_id)  # hosts may only add server members
 
 
 EXAMPLES = 15
@@ -144,7 +156,11 @@ def _fuzz(operation, served: Served, succeeded: set[str]) -> None:
     cookies = {COOKIE_NAME: served.cookie} if operation.path != "/auth/logout" else {}
 
     @settings(
-        max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=15,
+        deadline=None,
+        database=None,
+        derandomize=True,  # the same cases every run: the counts below cannot depend on luck
+        suppress_health_check=list(HealthCheck),
     )
     @given(
         case=st.one_of(
@@ -184,33 +200,3 @@ def test_api_never_fails_and_matches_its_schema(served):
     writes = {label for label in succeeded if label.split()[0] in {"POST", "PATCH", "DELETE"}}
     assert len({label for label in writes if "/api/v1/" in label}) >= 8, sorted(writes)
     assert failures == {}, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
-
-
-def test_stateful_sequences_signed_in_never_fail(served):
-    """Calls chained by the links schemathesis infers (POST a game, then join, edit, cancel it)."""
-    schema = schemathesis.openapi.from_url(f"{served.base_url}/openapi.json")
-    base = schema.as_state_machine()
-    seen: list[int] = []
-
-    class SignedInMachine(base):  # type: ignore[misc,valid-type]
-        def before_call(self, case) -> None:
-            _aim_at_seeded(case, served)
-            case.cookies = {COOKIE_NAME: served.cookie}
-            case.headers = {**(case.headers or {}), CSRF_HEADER: served.csrf_token}
-
-        def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
-            seen.append(response.status_code)
-            case.validate_response(response, checks=[not_a_server_error])
-
-    SignedInMachine.run(
-        settings=settings(
-            max_examples=25,
-            stateful_step_count=6,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-    )
-    assert seen
-    assert all(status < 500 for status in seen)
-    assert any(status < 300 for status in seen)  # signed in: sequences get past the 401s
