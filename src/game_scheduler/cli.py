@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from game_scheduler.config import get_settings, secret_key_problem
+from game_scheduler.observability.logs import configure_logging
 
 # Each subcommand's implementation lives with its process; importing lazily keeps `--help` fast
 # and lets a process start without the other processes' dependencies loaded.
@@ -20,6 +21,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("game_scheduler.scheduler.cli", "run a Celery worker for the scheduler tasks"),
     "beat": ("game_scheduler.scheduler.cli", "run Celery beat (exactly one per deployment)"),
     "invite-url": ("game_scheduler.bot.invite", "print the URL that adds the bot to a server"),
+    "status": (
+        "game_scheduler.monitoring.status",
+        "show heartbeats, backlog, dead letters; exit 1 if unwell",
+    ),
 }
 
 
@@ -150,10 +155,7 @@ def _delegate(module: str, name: str) -> Callable[[argparse.Namespace], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    logging.basicConfig(
-        level=get_settings().log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(get_settings())
     parser = build_parser()
     # Subcommands other than migrate take no arguments here: everything after the name is theirs.
     args, rest = parser.parse_known_args(argv)

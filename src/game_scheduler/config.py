@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,11 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
 
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    bot_metrics_port: int | None = None
+    worker_metrics_port: int | None = None
+    metrics_host: str = "0.0.0.0"  # noqa: S104 (scraped from another host; firewall it)
+    heartbeat_interval: float = 15.0
 
     signup_changes_per_minute: int = 5
     login_attempts_per_minute: int = 20

@@ -8,6 +8,9 @@ within seconds of its due time, and the game starts on its own with the announce
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +29,7 @@ from tests.fakes.discord import FakeDiscord
 from tests.support import services
 from tests.support.api import open_session, signed_in_headers
 from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, member, player_id
+from tests.support.metrics import scrape, value
 from tests.support.production_stack import ProductionStack, free_port, process_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres_only, pytest.mark.timeout(480)]
@@ -43,6 +47,9 @@ STATUS_INTERVAL = 15.0  # the default update_status_interval
 class Stack:
     processes: ProductionStack
     api_url: str
+    bot_metrics: str
+    worker_metrics: str
+    env: dict[str, str]
 
 
 @pytest.fixture
@@ -82,7 +89,7 @@ async def stack(
     configure: Callable[..., Settings],
 ) -> AsyncIterator[Stack]:
     """``migrate``, then worker, beat, api and bot as production starts them; stopped after."""
-    port = free_port()
+    port, bot_port, worker_port = free_port(), free_port(), free_port()
     common = {
         "database_url": stack_database,
         "rabbitmq_url": stack_vhost,
@@ -90,9 +97,11 @@ async def stack(
         "public_url": f"http://127.0.0.1:{port}",
         "log_level": "INFO",
     }
-    env = process_env(**common)
+    env = process_env(**common, worker_metrics_port=str(worker_port))
     bot_env = process_env(
         **common,
+        bot_metrics_port=str(bot_port),
+        log_format="json",
         discord_token=fake_discord.token,
         discord_api_base=fake_discord.api_base,
         discord_gateway_url=fake_discord.gateway_url,
@@ -110,7 +119,13 @@ async def stack(
         )
         await processes.start("bot", "bot", ready="ready as", env=bot_env)
         configure(database_url=stack_database)
-        yield Stack(processes, f"http://127.0.0.1:{port}")
+        yield Stack(
+            processes,
+            f"http://127.0.0.1:{port}",
+            f"http://127.0.0.1:{bot_port}",
+            f"http://127.0.0.1:{worker_port}",
+            env,
+        )
     except BaseException:
         print(processes.output())
         raise
@@ -211,6 +226,7 @@ async def play_game_night(stack: Stack, fake: FakeDiscord) -> None:
         [dm] = state.dms_to(user)
         assert dm["content"].startswith("Reminder: **Catan night** starts"), dm["content"]
         assert 0 <= lateness[user] <= ON_TIME, lateness
+    await check_metrics_after_reminders(stack, lateness, due)
 
     # update_game_statuses (every 15 s) starts the game; game.started edits the announcement.
     started = await fake.wait_for_request(
@@ -229,3 +245,53 @@ async def play_game_night(stack: Stack, fake: FakeDiscord) -> None:
     assert [b.get("disabled") for b in buttons(message)] == [True, True]
     # Still one reminder each, now that a minute and more has passed since they went out.
     assert [len(state.dms_to(user)) for user in recipients] == [1, 1, 1]
+    await check_status_and_logs(stack)
+
+
+async def check_metrics_after_reminders(
+    stack: Stack, lateness: dict[int, float], due: float
+) -> None:
+    """Each process's /metrics and /healthz, parsed as Prometheus parses them."""
+    bot = await asyncio.to_thread(scrape, stack.bot_metrics + "/metrics")
+    reminder = {"kind": "reminder"}
+    assert value(bot, "reminder_lateness_seconds_count", **reminder) == len(lateness)
+    # The bot knows the due time from the DM's starts_at, in whole seconds: its lateness counts
+    # from the start of the due second. Observed when Discord answered, measured by the fake
+    # when it received: the sums agree within a second.
+    from_whole_second = [late + (due - int(due)) for late in lateness.values()]
+    observed = value(bot, "reminder_lateness_seconds_sum", **reminder)
+    assert abs(observed - sum(from_whole_second)) < 1.0, (observed, lateness, due)
+    assert value(bot, "dm_delivery_total", outcome="sent") == len(lateness)
+    assert value(bot, "bot_gateway_connected") == 1
+    worker = await asyncio.to_thread(scrape, stack.worker_metrics + "/metrics")
+    assert value(worker, "reminders_total", outcome="sent") >= 1
+    assert value(worker, "dead_letter_messages") == 0
+    api = await asyncio.to_thread(scrape, stack.api_url + "/metrics")
+    created = {"method": "POST", "route": "/api/v1/games", "status": "201"}
+    assert value(api, "http_request_seconds_count", **created) == 1
+    async with httpx.AsyncClient(timeout=10) as client:
+        for base in (stack.bot_metrics, stack.worker_metrics, stack.api_url):
+            health = await client.get(base + "/healthz")
+            assert health.status_code == 200, (base, health.text)
+
+
+async def check_status_and_logs(stack: Stack) -> None:
+    """``game-scheduler status`` sees all four processes and nothing wrong; JSON bot logs."""
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "game_scheduler.cli", "status", "--json"],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    alive = {p["kind"] for p in report["processes"] if p["alive"]}
+    assert {"api", "bot", "worker", "beat"} <= alive, report
+    assert report["outbox"]["last_relay_run"] is not None
+    bot_log = next(log for log in stack.processes.logs if log.name == "bot.log")
+    lines = [json.loads(line) for line in bot_log.read_text().splitlines() if line.startswith("{")]
+    handled = [line for line in lines if line["message"].startswith("handled notification")]
+    assert handled, "no JSON line for a handled DM event"
+    assert all(line.get("event_id") and line.get("game_id") for line in handled)

@@ -13,6 +13,7 @@ from game_scheduler.api.body_limit import BodySizeLimit
 from game_scheduler.api.errors import install_error_handlers
 from game_scheduler.api.headers import SecurityHeaders
 from game_scheduler.api.logs import redact_access_log
+from game_scheduler.api.metrics import install_metrics
 from game_scheduler.api.routes import auth, calendar, games, guilds, health, me, signups
 from game_scheduler.config import get_settings
 from game_scheduler.database import dispose_engines
@@ -92,6 +93,7 @@ def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI
     install_error_handlers(app)
     _require_schemes_together(app)
     redact_access_log()
+    install_metrics(app)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(me.router)

@@ -8,7 +8,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from game_scheduler.api.app import create_app
+from game_scheduler.api.metrics import beat_while_serving
+from game_scheduler.config import get_settings
 from game_scheduler.messaging.outbox import AsyncEventPublisher
+from game_scheduler.observability.logs import configure_logging
+from game_scheduler.observability.multiprocess import ensure_multiprocess_dir
 from game_scheduler.web.app import ConsoleFeed, install_dashboard
 
 
@@ -28,7 +32,10 @@ def production_app() -> FastAPI:
     """The app each uvicorn worker builds: with the RabbitMQ publisher, connected at startup."""
     from game_scheduler.messaging.publisher import AsyncPublisher
 
-    return create_http_app(event_publisher=AsyncPublisher())
+    configure_logging(get_settings())  # a uvicorn worker process starts here, not in the CLI
+    app = create_http_app(event_publisher=AsyncPublisher())
+    beat_while_serving(app)
+    return app
 
 
 def build_parser(command: str) -> argparse.ArgumentParser:
@@ -50,6 +57,8 @@ def main(command: str, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.workers > 1:
+        ensure_multiprocess_dir("api")  # each spawned worker's metrics, served by any of them
     uvicorn.run(
         "game_scheduler.app.http:production_app",
         factory=True,
@@ -58,5 +67,6 @@ def main(command: str, argv: list[str]) -> int:
         workers=args.workers,
         proxy_headers=True,
         log_level="info",
+        log_config=None,  # uvicorn's loggers go to the root: LOG_FORMAT and redaction apply
     )
     return 0

@@ -10,6 +10,7 @@ import sys
 
 import discord
 
+from game_scheduler.bot.instrumentation import start_monitoring
 from game_scheduler.bot.runtime import ConsoleBot, DiscordBot
 from game_scheduler.config import Settings, get_settings
 from game_scheduler.database import dispose_engines, pool_capacity, skip_async_pre_ping
@@ -34,6 +35,7 @@ async def serve(runner: Runner, settings: Settings, stop: asyncio.Event) -> None
     """Run until ``stop`` is set or the runner ends; button clicks publish their events at once."""
     publisher = AsyncPublisher(settings.rabbitmq_url)
     set_async_publisher(publisher)
+    monitoring = start_monitoring(runner, settings)
     try:
         await runner.start()
         running = asyncio.ensure_future(runner.run_until_closed())
@@ -43,6 +45,7 @@ async def serve(runner: Runner, settings: Settings, stop: asyncio.Event) -> None
         if running.done():
             running.result()
     finally:
+        monitoring.stop()
         await runner.close()
         set_async_publisher(None)
         await publisher.close()

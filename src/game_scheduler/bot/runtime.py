@@ -9,6 +9,11 @@ from game_scheduler.bot.client import SchedulerBot, use_endpoints
 from game_scheduler.bot.console_port import ConsolePort
 from game_scheduler.bot.discord_port import DiscordClientPort
 from game_scheduler.bot.handlers import BotHandlers
+from game_scheduler.bot.instrumentation import (
+    MeteredPort,
+    instrument_client,
+    instrument_handlers,
+)
 from game_scheduler.config import Settings, get_settings
 from game_scheduler.messaging.consumer import EventConsumer
 
@@ -33,10 +38,15 @@ class DiscordBot:
         use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
         self._token = token
         self.client = SchedulerBot(guild_ready_timeout=guild_ready_timeout)
-        self.port = DiscordClientPort(self.client)
+        instrument_client(self.client)
+        self.port = MeteredPort(DiscordClientPort(self.client))
         self.handlers = BotHandlers(self.port)
         self.consumer = (
-            EventConsumer(self.handlers.mapping(), url=settings.rabbitmq_url, settings=settings)
+            EventConsumer(
+                instrument_handlers(self.handlers.mapping()),
+                url=settings.rabbitmq_url,
+                settings=settings,
+            )
             if consume
             else None
         )
@@ -90,9 +100,11 @@ class ConsoleBot:
     def __init__(self, *, settings: Settings | None = None) -> None:
         settings = settings or get_settings()
         self.port = ConsolePort()
-        self.handlers = BotHandlers(self.port)
+        self.handlers = BotHandlers(MeteredPort(self.port))
         self.consumer = EventConsumer(
-            self.handlers.mapping(), url=settings.rabbitmq_url, settings=settings
+            instrument_handlers(self.handlers.mapping()),
+            url=settings.rabbitmq_url,
+            settings=settings,
         )
         self._closed = asyncio.Event()
         self._resync: asyncio.Task[None] | None = None

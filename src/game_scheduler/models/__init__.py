@@ -5,6 +5,7 @@ from game_scheduler.domain.status import GameStatus
 from game_scheduler.models.base import Base, UTCDateTime, utcnow
 from game_scheduler.models.game import Game, Participant
 from game_scheduler.models.guild import Channel, Guild, Role
+from game_scheduler.models.heartbeat import ProcessHeartbeat
 from game_scheduler.models.outbox import DmDelivery, OutboxEvent, ProcessedEvent
 from game_scheduler.models.reminder import Reminder
 from game_scheduler.models.security import GuildMember, RateEvent
@@ -22,6 +23,7 @@ __all__ = [
     "OAuthState",
     "OutboxEvent",
     "Participant",
+    "ProcessHeartbeat",
     "ProcessedEvent",
     "RateEvent",
     "Reminder",

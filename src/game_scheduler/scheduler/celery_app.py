@@ -30,6 +30,7 @@ TASK_MODULES = [
     "game_scheduler.scheduler.tasks.update_game_status",
     "game_scheduler.scheduler.tasks.relay_outbox",
     "game_scheduler.scheduler.tasks.purge_old_rows",
+    "game_scheduler.scheduler.instrumentation",  # metrics, logs, heartbeat: Celery's signals
 ]
 
 

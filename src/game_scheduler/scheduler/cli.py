@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from game_scheduler.config import get_settings
+from game_scheduler.observability.multiprocess import ensure_multiprocess_dir
 
 COMMANDS = ("worker", "beat")
 SCHEDULE_OPTIONS = ("-s", "--schedule")
@@ -20,6 +21,8 @@ def main(command: str, argv: list[str]) -> int:
     """
     if command not in COMMANDS:
         raise ValueError(f"unknown scheduler command {command!r}; expected one of {COMMANDS}")
+    if command == "worker" and get_settings().worker_metrics_port is not None:
+        ensure_multiprocess_dir("worker")  # the prefork pool's children report through it
     if command == "beat":
         schedule = schedule_path(argv)
         if schedule is None:

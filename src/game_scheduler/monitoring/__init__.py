@@ -1,0 +1,1 @@
+"""What an operator asks of a running deployment: heartbeats, backlog, dead letters, health."""

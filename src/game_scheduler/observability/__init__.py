@@ -1,0 +1,1 @@
+"""Metrics, structured logs and the metrics/health HTTP endpoint: usable by every process."""
