@@ -193,6 +193,7 @@ async def run(args: argparse.Namespace, db_url: str, rabbitmq_url: str) -> None:
             session, [start] * max(dm_games, args.games), players=per_game, waitlisted=0
         )
     pairs = [(g, u) for g in seeded for u in g.confirmed]
+    os.environ.setdefault("SECRET_KEY", "bench-secret-key-long-enough-to-look-real")
     env = process_env(
         database_url=db_url,
         rabbitmq_url=rabbitmq_url,
@@ -200,7 +201,6 @@ async def run(args: argparse.Namespace, db_url: str, rabbitmq_url: str) -> None:
         discord_api_base=fake.api_base,
         discord_gateway_url=fake.gateway_url,
         log_level="WARNING",
-        secret_key="bench-secret-key-long-enough-to-look-real",
     )
     bench = Bench(fake, rabbitmq_url)
     with tempfile.TemporaryDirectory() as tmp:

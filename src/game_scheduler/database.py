@@ -23,6 +23,8 @@ from game_scheduler.config import get_settings
 _sync_engine: Engine | None = None
 _async_engine: AsyncEngine | None = None
 _engine_pid: int | None = None
+# Whether the async engine tests each pooled connection with a round trip before lending it.
+_async_pre_ping = True
 
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -52,7 +54,7 @@ def async_url(url: str) -> str:
     return _with_driver(url, ASYNC_DRIVERS)
 
 
-def _engine_options(url: str) -> dict[str, Any]:
+def _engine_options(url: str, *, pre_ping: bool = True) -> dict[str, Any]:
     """PostgreSQL pools connections; SQLite opens one per use (a file open: cheap).
 
     A bounded pool deadlocks SQLite: twenty requests waiting for the one write lock would
@@ -63,10 +65,21 @@ def _engine_options(url: str) -> dict[str, Any]:
         return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, "poolclass": NullPool}
     settings = get_settings()
     return {
-        "pool_pre_ping": True,
+        "pool_pre_ping": pre_ping,
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,
     }
+
+
+def skip_async_pre_ping() -> None:
+    """Lend pooled connections untested: for the bot, whose consumer retries any dead one.
+
+    The ping is a round trip per checkout, and the bot checks out a connection several times
+    per event; a connection that died meanwhile fails the statement with an error the consumer
+    classes as transient, so the event is retried and the pool drops that connection.
+    """
+    global _async_pre_ping
+    _async_pre_ping = False
 
 
 def pool_capacity() -> int:
@@ -147,7 +160,7 @@ def get_async_engine() -> AsyncEngine:
     _check_pid()
     if _async_engine is None:
         url = async_url(get_settings().database_url)
-        _async_engine = create_async_engine(url, **_engine_options(url))
+        _async_engine = create_async_engine(url, **_engine_options(url, pre_ping=_async_pre_ping))
         _configure_sqlite(_async_engine.sync_engine)
     return _async_engine
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -15,6 +16,8 @@ from game_scheduler.bot.views import announcement_view
 from game_scheduler.messaging.handling import TransientError
 
 HISTORY_LIMIT = 50
+# DM channel ids remembered (a user's DM channel never changes): one REST call per DM, not two.
+DM_CHANNELS_KEPT = 10_000
 CLOCK_SKEW = timedelta(seconds=10)
 
 # Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes)
@@ -54,11 +57,27 @@ async def discord_errors() -> AsyncIterator[None]:
 
 
 class DiscordClientPort:
-    """Sends through a logged-in discord.py client; DMs go out a few at a time."""
+    """Sends through a logged-in discord.py client; DMs go out a few at a time.
 
-    def __init__(self, client: discord.Client, concurrent_dms: int = 4) -> None:
+    discord.py buckets and waits out Discord's rate limits itself (50 requests/s globally).
+    """
+
+    def __init__(self, client: discord.Client, concurrent_dms: int = 16) -> None:
         self.client = client
         self._dm_slots = asyncio.Semaphore(concurrent_dms)
+        self._dm_channels: OrderedDict[int, int] = OrderedDict()
+
+    async def _dm_channel(self, user_id: int) -> discord.abc.Messageable:
+        """The user's DM channel, opened through Discord only the first time (then remembered)."""
+        channel_id = self._dm_channels.get(user_id)
+        if channel_id is not None:
+            self._dm_channels.move_to_end(user_id)
+            return self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+        channel = await self.client.create_dm(discord.Object(user_id))
+        self._dm_channels[user_id] = channel.id
+        if len(self._dm_channels) > DM_CHANNELS_KEPT:
+            self._dm_channels.popitem(last=False)
+        return channel
 
     async def post_announcement(
         self, channel_id: int, announcement: Announcement, nonce: str
@@ -87,7 +106,7 @@ class DiscordClientPort:
         self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
     ) -> None:
         async with self._dm_slots, discord_errors():
-            channel = await self.client.create_dm(discord.Object(user_id))
+            channel = await self._dm_channel(user_id)
             if embed is None:
                 await channel.send(content, nonce=nonce)
             else:
@@ -96,7 +115,7 @@ class DiscordClientPort:
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
         bot_id = self.client.user.id if self.client.user is not None else None
         async with self._dm_slots, discord_errors():
-            channel = await self.client.create_dm(discord.Object(user_id))
+            channel = await self._dm_channel(user_id)
             return [
                 message.content
                 async for message in channel.history(limit=HISTORY_LIMIT, after=since - CLOCK_SKEW)

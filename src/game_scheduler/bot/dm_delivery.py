@@ -6,13 +6,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.database import get_db_session
 from game_scheduler.domain import dm_rules, waitlist
 from game_scheduler.messaging.events import Envelope, SendDm
+from game_scheduler.messaging.handling import record_completion
 from game_scheduler.models import DmDelivery, Game, Participant, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,15 @@ COUNTED_ROUTES = (ROUTE_SENDING, ROUTE_DM, ROUTE_CHANNEL)
 # Discord drops a repeated create with the same nonce (enforce_nonce) for "a few minutes"; past
 # this age an unconfirmed attempt is checked against the DM channel before it is sent again.
 NONCE_WINDOW = timedelta(minutes=2)
+
+
+# Built once: a statement's cache key is then computed once, not on every DM.
+_FINISH = (
+    update(DmDelivery)
+    .where(DmDelivery.event_id == bindparam("p_event_id"))
+    .values(route=bindparam("p_route"), detail=bindparam("p_detail"))
+    .execution_options(synchronize_session=False)
+)
 
 
 @dataclass(frozen=True)
@@ -130,13 +140,13 @@ class DmLedger:
         return Attempt(self._current(dm, game), now, check_channel=False)
 
     async def finish(self, envelope: Envelope, route: str, detail: str = "") -> None:
-        """Record how the attempt ended."""
+        """Record how the attempt ended and, in the same transaction, the event as handled."""
         async with get_db_session() as session:
             await session.execute(
-                update(DmDelivery)
-                .where(DmDelivery.event_id == str(envelope.event_id))
-                .values(route=route, detail=detail)
+                _FINISH,
+                {"p_event_id": str(envelope.event_id), "p_route": route, "p_detail": detail},
             )
+            await record_completion(session, envelope)
             await session.commit()
 
     @staticmethod

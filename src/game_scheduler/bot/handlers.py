@@ -65,20 +65,23 @@ class BotHandlers:
             await session.commit()
         self.keeper.request(ref.game_id)
 
-    async def send_dm(self, envelope: Envelope) -> None:
-        """DM the recipient if the message still holds; if their DMs are closed, mention them."""
+    async def send_dm(self, envelope: Envelope) -> bool:
+        """DM the recipient if the message still holds; if their DMs are closed, mention them.
+
+        True: the outcome and the event's completion were recorded in one transaction.
+        """
         dm = envelope.payload()
         assert isinstance(dm, SendDm)
         attempt = await self.ledger.claim(envelope, dm)
         if attempt is None:
-            return  # already sent, expired or rate-limited: recorded by the ledger
+            return False  # already sent, expired or rate-limited: recorded by the ledger
         recipient = int(dm.recipient_discord_id)
         text = dm_text(attempt.dm)
         if attempt.check_channel and text in await self.port.recent_dm_texts(
             recipient, since=attempt.attempted_at
         ):
             await self.ledger.finish(envelope, ROUTE_DM, "found in the DM channel after a restart")
-            return
+            return True
         route, detail = ROUTE_DM, ""
         try:
             await self.port.send_dm(recipient, text, nonce_for(envelope))
@@ -98,3 +101,4 @@ class BotHandlers:
         if route != ROUTE_DM:
             log.info("%s for user %s went by %s %s", dm.kind, recipient, route, detail)
         await self.ledger.finish(envelope, route, detail)
+        return True

@@ -63,7 +63,7 @@ def instrument_handler(event_type: EventType, handler: Handler) -> Handler:
     """The handler, with its log context bound, its duration and outcome recorded."""
     label = event_type.value
 
-    async def handle(envelope: Envelope) -> None:
+    async def handle(envelope: Envelope) -> bool | None:
         with log_context(**_context_fields(envelope)):
             due = None
             if envelope.event_type is EventType.SEND_DM:
@@ -73,7 +73,7 @@ def instrument_handler(event_type: EventType, handler: Handler) -> Handler:
             started = time.perf_counter()
             outcome = "error"
             try:
-                await handler(envelope)
+                recorded = await handler(envelope)  # True: it recorded the completion too
                 outcome = "ok"
             finally:
                 elapsed = time.perf_counter() - started
@@ -82,6 +82,7 @@ def instrument_handler(event_type: EventType, handler: Handler) -> Handler:
                 if due is not None:
                     _dm_due.reset(due)
             log.info("handled %s in %.3f s", label, elapsed)
+            return recorded
 
     return handle
 

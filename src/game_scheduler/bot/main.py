@@ -13,7 +13,7 @@ import discord
 from game_scheduler.bot.instrumentation import start_monitoring
 from game_scheduler.bot.runtime import ConsoleBot, DiscordBot
 from game_scheduler.config import Settings, get_settings
-from game_scheduler.database import dispose_engines, pool_capacity
+from game_scheduler.database import dispose_engines, pool_capacity, skip_async_pre_ping
 from game_scheduler.messaging.consumer import concurrency_problem
 from game_scheduler.messaging.outbox import set_async_publisher
 from game_scheduler.messaging.publisher import AsyncPublisher
@@ -53,6 +53,7 @@ async def serve(runner: Runner, settings: Settings, stop: asyncio.Event) -> None
 
 
 async def _serve_until_signalled(settings: Settings, console: bool) -> None:
+    skip_async_pre_ping()  # the bot process alone: its consumer retries on a dead connection
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

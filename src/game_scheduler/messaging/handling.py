@@ -4,7 +4,8 @@ The event id is claimed in a committed ``processed_event`` row before the handle
 A completed row means the event was handled (the delivery is dropped); a fresh claim in progress
 means another delivery is working on it (this one is retried later, never dropped); a claim older
 than the lease was left by a consumer that died and is taken over. Completion is recorded in a
-second short transaction.
+second short transaction, or by the handler in its own last one (it then returns True), so an
+event whose outcome is recorded costs no extra commit.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import (
     DBAPIError,
@@ -26,6 +27,7 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.config import get_settings
 from game_scheduler.database import get_db_session
@@ -35,8 +37,9 @@ from game_scheduler.models import ProcessedEvent, utcnow
 log = logging.getLogger(__name__)
 
 # A handler opens its own short transactions (read, then record its outcome) and never holds a
-# session or connection while it waits on the network: the caller passes none.
-Handler = Callable[[Envelope], Awaitable[None]]
+# session or connection while it waits on the network: the caller passes none. It returns True
+# when its last transaction also recorded the event as handled (:func:`record_completion`).
+Handler = Callable[[Envelope], Awaitable[bool | None]]
 Handlers = Mapping[EventType, Handler]
 
 # Claims made by this process start with this; a claim of ours whose handler no longer runs here
@@ -115,13 +118,15 @@ async def handle_once(
             log.info("event %s (%s) already handled; skipped", event_id, envelope.event_type)
             return False
         handler = handlers.get(envelope.event_type)
+        recorded = False
         try:
             if handler is not None:
-                await handler(envelope)
+                recorded = await handler(envelope) is True
         except BaseException:
             await _release(event_id, token)
             raise
-        await _complete(event_id, envelope.event_type)
+        if not recorded:
+            await _complete(event_id, envelope.event_type)
     finally:
         _running.discard(event_id)
     return True
@@ -133,20 +138,16 @@ async def _claim(event_id: str, event_type: EventType, lease: float) -> str | No
     async with get_db_session() as session:
         # The common case, a first delivery, in one statement: insert unless the id is there.
         now = utcnow()
-        values = {
-            "event_id": event_id,
-            "event_type": event_type.value,
-            "handled_at": now,
-            "claimed_at": now,
-            "claimed_by": token,
-        }
-        insert_new = _insert_for(session.get_bind().dialect.name)
+        insert_new = _claim_statement(session.get_bind().dialect.name)
         if insert_new is not None:
             inserted = await session.execute(
-                insert_new(ProcessedEvent)
-                .values(**values)
-                .on_conflict_do_nothing(index_elements=["event_id"])
-                .returning(ProcessedEvent.event_id)
+                insert_new,
+                {
+                    "p_event_id": event_id,
+                    "p_event_type": event_type.value,
+                    "p_now": now,
+                    "p_claimed_by": token,
+                },
             )
             if inserted.first() is not None:
                 await session.commit()
@@ -202,13 +203,31 @@ async def _claim(event_id: str, event_type: EventType, lease: float) -> str | No
     raise ClaimedElsewhere(f"event {event_id}: claim contended")
 
 
-def _insert_for(dialect: str) -> Any:
-    """The dialect's INSERT with ON CONFLICT (both PostgreSQL and SQLite have it), else None."""
-    if dialect == "postgresql":
-        return postgresql.insert
-    if dialect == "sqlite":
-        return sqlite.insert
-    return None
+_CLAIM_STATEMENTS: dict[str, Any] = {}
+
+
+def _claim_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for the dialect (PostgreSQL and SQLite), else None.
+
+    Built once per dialect: a statement's cache key is then computed once, not on every event.
+    """
+    if dialect not in _CLAIM_STATEMENTS:
+        insert_for: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+        if insert_for is None:
+            return None
+        _CLAIM_STATEMENTS[dialect] = (
+            insert_for(ProcessedEvent)
+            .values(
+                event_id=bindparam("p_event_id"),
+                event_type=bindparam("p_event_type"),
+                handled_at=bindparam("p_now"),
+                claimed_at=bindparam("p_now"),
+                claimed_by=bindparam("p_claimed_by"),
+            )
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(ProcessedEvent.event_id)
+        )
+    return _CLAIM_STATEMENTS[dialect]
 
 
 async def _release(event_id: str, token: str) -> None:
@@ -231,26 +250,42 @@ async def _complete(event_id: str, event_type: EventType) -> None:
     """Record the event as handled; remembered in memory until the database takes it."""
     _unrecorded.add(event_id)
     async with get_db_session() as session:
-        done = await session.execute(
-            update(ProcessedEvent)
-            .where(ProcessedEvent.event_id == event_id, ProcessedEvent.completed_at.is_(None))
-            .values(completed_at=utcnow())
-        )
-        if getattr(done, "rowcount", 0) == 0:
-            exists = await session.scalar(
-                select(ProcessedEvent.event_id).where(ProcessedEvent.event_id == event_id)
-            )
-            if exists is None:  # released or purged meanwhile: record it afresh
-                now = utcnow()
-                session.add(
-                    ProcessedEvent(
-                        event_id=event_id,
-                        event_type=event_type.value,
-                        handled_at=now,
-                        claimed_at=now,
-                        claimed_by=PROCESS_TOKEN,
-                        completed_at=now,
-                    )
-                )
+        await _mark_completed(session, event_id, event_type)
         await session.commit()
     _unrecorded.discard(event_id)
+
+
+async def record_completion(session: AsyncSession, envelope: Envelope) -> None:
+    """Mark the event handled in the handler's own last transaction (the caller commits)."""
+    await _mark_completed(session, str(envelope.event_id), envelope.event_type)
+
+
+async def _mark_completed(session: AsyncSession, event_id: str, event_type: EventType) -> None:
+    done = await session.execute(_COMPLETE, {"p_event_id": event_id, "p_completed_at": utcnow()})
+    if getattr(done, "rowcount", 0) == 0:
+        exists = await session.scalar(
+            select(ProcessedEvent.event_id).where(ProcessedEvent.event_id == event_id)
+        )
+        if exists is None:  # released or purged meanwhile: record it afresh
+            now = utcnow()
+            session.add(
+                ProcessedEvent(
+                    event_id=event_id,
+                    event_type=event_type.value,
+                    handled_at=now,
+                    claimed_at=now,
+                    claimed_by=PROCESS_TOKEN,
+                    completed_at=now,
+                )
+            )
+
+
+# Built once: a statement's cache key is then computed once, not on every event.
+_COMPLETE = (
+    update(ProcessedEvent)
+    .where(
+        ProcessedEvent.event_id == bindparam("p_event_id"), ProcessedEvent.completed_at.is_(None)
+    )
+    .values(completed_at=bindparam("p_completed_at"))
+    .execution_options(synchronize_session=False)
+)
