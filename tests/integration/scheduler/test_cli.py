@@ -29,7 +29,12 @@ def test_beat_in_an_unwritable_directory_keeps_its_state_under_the_state_home(
     tmp_path, rabbitmq_url
 ):
     # /proc refuses new files even to root: the working directory is unwritable for anyone.
-    process = beat("/proc", {"RABBITMQ_URL": rabbitmq_url, "XDG_STATE_HOME": str(tmp_path)})
+    env = {
+        "RABBITMQ_URL": rabbitmq_url,
+        "XDG_STATE_HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'heartbeat.db'}",  # not a file in /proc
+    }
+    process = beat("/proc", env)
     state = tmp_path / "game-scheduler"
     try:
         deadline = time.monotonic() + 30
@@ -39,7 +44,7 @@ def test_beat_in_an_unwritable_directory_keeps_its_state_under_the_state_home(
             time.sleep(0.2)
     finally:
         process.send_signal(signal.SIGTERM)
-        output = process.communicate(timeout=30)[0]
+        output = process.communicate(timeout=90)[0]
     assert "Removing corrupted schedule file" not in output
 
 

@@ -1,4 +1,4 @@
-"""Turn due reminders into direct messages, exactly once however often their task runs."""
+"""Turn each due reminder into its DM events once, however often its task runs."""
 
 from __future__ import annotations
 
