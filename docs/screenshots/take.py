@@ -27,6 +27,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from game_scheduler import migrate  # noqa: E402
 from game_scheduler.app.http import create_http_app  # noqa: E402
+from game_scheduler.app.up import console_feed  # noqa: E402
 from game_scheduler.bot.console_port import ConsolePort  # noqa: E402
 from game_scheduler.bot.embeds import build_announcement  # noqa: E402
 from game_scheduler.config import get_settings  # noqa: E402
@@ -39,20 +40,6 @@ from game_scheduler.services.loading import load_game  # noqa: E402
 PLAYERS = ["Ada", "Brann", "Cyra", "Dov", "Elin", "Faro", "Gus"]
 BOARD_GAMES_CHANNEL = demo.DEMO_CHANNEL_ID + 1
 CONSOLE = ConsolePort()
-
-
-def console_feed() -> list[dict[str, object]]:
-    """The console bot's messages, as ``up`` hands them to the dashboard."""
-    return [
-        {
-            "at": m.sent_at,
-            "action": m.action,
-            "target": m.target,
-            "text": m.text,
-            "game_id": m.game_id,
-        }
-        for m in CONSOLE.messages
-    ]
 
 
 async def announce(game_ids: list[int]) -> None:
@@ -118,7 +105,7 @@ def serve() -> tuple[uvicorn.Server, threading.Thread, str]:
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     os.environ["PUBLIC_URL"] = url
     get_settings.cache_clear()
-    app = create_http_app(demo_login=True, console_messages=console_feed)
+    app = create_http_app(demo_login=True, console_messages=console_feed(CONSOLE))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
     thread.start()

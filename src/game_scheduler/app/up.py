@@ -45,7 +45,9 @@ def build_parser(command: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _console_feed(port: ConsolePort) -> ConsoleFeed:
+def console_feed(port: ConsolePort) -> ConsoleFeed:
+    """The console bot's messages, as the dashboard's Console page reads them."""
+
     def feed() -> Sequence[Mapping[str, Any]]:
         return [
             {
@@ -79,7 +81,7 @@ async def serve(
     scheduler = EmbeddedScheduler(bus.sync_adapter())
     app = create_http_app(
         event_publisher=bus,
-        console_messages=_console_feed(console) if console is not None else None,
+        console_messages=console_feed(console) if console is not None else None,
         demo_login=True,
     )
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
