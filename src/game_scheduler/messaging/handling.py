@@ -14,7 +14,7 @@ import logging
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
@@ -165,15 +165,7 @@ async def _claim(event_id: str, event_type: EventType, lease: float) -> str | No
                 )
             ).first()
             if row is None:
-                session.add(
-                    ProcessedEvent(
-                        event_id=event_id,
-                        event_type=event_type.value,
-                        handled_at=now,
-                        claimed_at=now,
-                        claimed_by=token,
-                    )
-                )
+                session.add(_claim_row(event_id, event_type, token, now, completed=False))
                 try:
                     await session.commit()
                 except IntegrityError:
@@ -267,17 +259,21 @@ async def _mark_completed(session: AsyncSession, event_id: str, event_type: Even
             select(ProcessedEvent.event_id).where(ProcessedEvent.event_id == event_id)
         )
         if exists is None:  # released or purged meanwhile: record it afresh
-            now = utcnow()
-            session.add(
-                ProcessedEvent(
-                    event_id=event_id,
-                    event_type=event_type.value,
-                    handled_at=now,
-                    claimed_at=now,
-                    claimed_by=PROCESS_TOKEN,
-                    completed_at=now,
-                )
-            )
+            session.add(_claim_row(event_id, event_type, PROCESS_TOKEN, utcnow(), completed=True))
+
+
+def _claim_row(
+    event_id: str, event_type: EventType, token: str, now: datetime, *, completed: bool
+) -> ProcessedEvent:
+    """A fresh ledger row claimed by ``token`` at ``now`` (and completed then, if ``completed``)."""
+    return ProcessedEvent(
+        event_id=event_id,
+        event_type=event_type.value,
+        handled_at=now,
+        claimed_at=now,
+        claimed_by=token,
+        completed_at=now if completed else None,
+    )
 
 
 # Built once: a statement's cache key is then computed once, not on every event.
