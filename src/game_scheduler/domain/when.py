@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from game_scheduler.domain.zones import local_to_utc
 from game_scheduler.errors import ValidationError
 
 WHEN_MAX = 100
@@ -38,17 +39,6 @@ def _read(text: str, base: datetime) -> datetime | None:
     )
 
 
-def _local(naive: datetime, zone: ZoneInfo, text: str, field: str) -> datetime:
-    """The wall-clock time in ``zone``, refused when the clocks skip it."""
-    aware = naive.replace(tzinfo=zone, fold=0)
-    back = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    if back != naive:
-        raise ValidationError(
-            f'"{text}" falls in the hour the clocks skip in {zone.key}; pick another time', field
-        )
-    return aware.astimezone(UTC)
-
-
 def parse_when(text: str, zone: ZoneInfo, now: datetime, field: str = "when") -> datetime:
     """``text`` read in ``zone`` at ``now`` (aware) as an aware UTC datetime, or a clear error."""
     cleaned = " ".join(text.split())
@@ -64,4 +54,4 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime, field: str = "when") ->
     if moved is not None and moved - first == _PROBE and timedelta(0) < delay < timedelta(days=1):
         start = now.astimezone(UTC).replace(second=0, microsecond=0) + delay
         return start
-    return _local(first, zone, cleaned, field)
+    return local_to_utc(first, zone.key, field)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -33,6 +34,24 @@ def check_zone(name: str, field: str = "timezone") -> str:
 
 def _unknown(name: str) -> str:
     return f'"{name}" is not an IANA time zone name (like Europe/Berlin or America/New_York)'
+
+
+def local_to_utc(local: datetime, zone_name: str, field: str) -> datetime:
+    """A wall-clock time in the zone as aware UTC; a time the clocks skip (spring) is refused.
+
+    A time the clocks pass twice (autumn) is the first pass. An aware ``local`` is kept as is.
+    """
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    zone = ZoneInfo(zone_name)
+    aware = local.replace(tzinfo=zone, fold=0)
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local:
+        raise ValidationError(
+            f"{local:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks skip that hour;"
+            " pick another time",
+            field,
+        )
+    return aware.astimezone(UTC)
 
 
 def matching_zones(query: str, limit: int = 25) -> list[str]:
