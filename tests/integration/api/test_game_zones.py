@@ -7,7 +7,7 @@ import pytest
 
 from game_scheduler.models import utcnow
 from tests.support.api import client_for, open_session
-from tests.support.factories import CHANNEL_ID, HOST_ID, member, seed_channel
+from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, member, seed_channel
 
 
 @pytest.fixture
@@ -84,3 +84,29 @@ async def test_a_bad_zone_or_a_naive_time_alone_is_422_with_every_field(host_cli
     create = schema["components"]["schemas"]["GameCreate"]
     assert "timezone" in create["properties"]
     assert "timezone" not in create["required"]
+
+
+async def test_the_servers_zone_is_read_and_set_through_the_settings_api(app, pg_db_url):
+    await seed_channel()
+    admin = await open_session(member(HOST_ID, manage=True))
+    async with client_for(app, admin) as client:
+        saved = await client.patch(
+            f"/api/v1/guilds/{GUILD_ID}/settings", json={"timezone": "Europe/Berlin"}
+        )
+        refused = await client.patch(
+            f"/api/v1/guilds/{GUILD_ID}/settings", json={"timezone": "Mars/Base"}
+        )
+        read = await client.get(f"/api/v1/guilds/{GUILD_ID}")
+        cleared = await client.patch(f"/api/v1/guilds/{GUILD_ID}/settings", json={"timezone": None})
+
+    assert saved.status_code == 200, saved.text
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][:2] == ["body", "timezone"]
+    assert read.json()["settings"]["timezone"] == "Europe/Berlin"
+    assert cleared.status_code == 200
+    assert (await client_get_zone(app, admin)) is None
+
+
+async def client_get_zone(app, session) -> str | None:
+    async with client_for(app, session) as client:
+        return (await client.get(f"/api/v1/guilds/{GUILD_ID}")).json()["settings"]["timezone"]
