@@ -164,13 +164,16 @@ async def edit_answer(
 
 
 async def cancel_answer(actor: Actor, game_id: int, reason: str | None) -> Answer:
-    """Cancel the game; everyone signed up is told by DM."""
+    """Cancel the game; everyone signed up is told by DM.
+
+    ``reason`` is accepted for the command's contract; it reaches players once the cancel
+    service carries a reason (the roster work), so the reply does not claim it was passed on.
+    """
+    del reason
     async with get_db_session() as session:
         game = await games.cancel_game(session, actor, game_id)
-    said = f"\nReason given: {reason.strip()}" if reason and reason.strip() else ""
     return Answer(
-        f"Cancelled **{discord.utils.escape_markdown(game.title)}**;"
-        f" everyone signed up gets a DM.{said}"
+        f"Cancelled **{discord.utils.escape_markdown(game.title)}**; everyone signed up gets a DM."
     )
 
 
