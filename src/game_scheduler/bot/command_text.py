@@ -116,5 +116,6 @@ def settings_text(settings: ScopeSettings) -> str:
             f"Max players: {cap} → in force: {settings.effective_max_players}",
             f"Host roles: {_roles(settings.host_role_ids)}"
             f" → in force: {_roles(settings.effective_host_role_ids)}",
+            f"Time zone (server): {settings.timezone or 'UTC (not set)'}",
         ]
     )

@@ -9,7 +9,10 @@ from discord import app_commands
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.bot import command_text as text
+from game_scheduler.bot.game_group import game_group
+from game_scheduler.bot.hosting import add_hosting_commands
 from game_scheduler.bot.interactions import actor_from, reply
+from game_scheduler.bot.zone_commands import timezone_command, zone_choices
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.services import queries, settings
@@ -51,9 +54,15 @@ async def config_text(
     reminders: str | None,
     max_players: int | None,
     host_roles: str | None,
+    timezone: str | None = None,
 ) -> str:
     """Show the settings, or change the ones given and show the result."""
     given: dict[str, object] = {}
+    if timezone is not None:  # the server's zone, whichever scope is shown
+        zone = None if timezone.strip().lower() in text.INHERIT_WORDS else timezone
+        async with get_db_session() as session:
+            changes = settings.GuildSettingsChanges(timezone=zone)
+            await settings.update_guild_settings(session, actor, guild_id, changes)
     if reminders is not None:
         given["reminder_offsets"] = text.parse_offsets(reminders)
     if max_players is not None:
@@ -64,7 +73,7 @@ async def config_text(
         if given:
             await _save_settings(session, actor, guild_id, channel_id, given)
         shown = text.settings_text(await settings.read_scope(session, actor, guild_id, channel_id))
-        return "Saved.\n" + shown if given else shown
+        return "Saved.\n" + shown if given or timezone is not None else shown
 
 
 async def _save_settings(
@@ -110,13 +119,16 @@ async def my_games_command(interaction: Interaction) -> None:
     reminders='Minutes before the start, e.g. "60, 15"; "none"; or "default" to inherit',
     max_players="Player cap for new games; 0 to inherit",
     host_roles='Roles that may host, e.g. "@Host @GM"; "anyone"; or "default" to inherit',
+    timezone='The server\'s time zone, e.g. Europe/Berlin; "default" for UTC',
 )
+@app_commands.autocomplete(timezone=zone_choices)
 async def game_config_command(
     interaction: Interaction,
     scope: Literal["channel", "server"] = "channel",
     reminders: str | None = None,
     max_players: app_commands.Range[int, 0, 1000] | None = None,
     host_roles: str | None = None,
+    timezone: app_commands.Range[str, 1, 64] | None = None,
 ) -> None:
     assert interaction.guild_id is not None
     channel_id = interaction.channel_id if scope == "channel" else None
@@ -127,6 +139,7 @@ async def game_config_command(
         reminders,
         max_players,
         host_roles,
+        timezone,
     )
     await reply(interaction, work)
 
@@ -136,3 +149,5 @@ def register_commands(tree: app_commands.CommandTree[Any]) -> None:
     tree.add_command(games_command)
     tree.add_command(my_games_command)
     tree.add_command(game_config_command)
+    tree.add_command(timezone_command)
+    tree.add_command(game_group(add_hosting_commands))

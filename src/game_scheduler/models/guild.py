@@ -23,6 +23,8 @@ class Guild(Base):
     host_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     manager_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True)
+    # IANA zone hosts' times are read in when they set none of their own (None: UTC).
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     channels: Mapped[list[Channel]] = relationship(back_populates="guild")

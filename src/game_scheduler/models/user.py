@@ -25,4 +25,6 @@ class User(Base):
     discord_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     username: Mapped[str] = mapped_column(String(100), default="")
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_token)
+    # IANA zone the user's typed times are read in (None: the server's zone).
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

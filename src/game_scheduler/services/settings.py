@@ -14,6 +14,7 @@ from game_scheduler.database import lock_for_write
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.permissions import Actor, can_configure, can_see
 from game_scheduler.domain.reminders import validate_offsets
+from game_scheduler.domain.zones import check_zone
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Role, utcnow
 from game_scheduler.services.reminders import inherited_offsets, sync_reminders
@@ -35,6 +36,7 @@ class GuildSettingsChanges(DefaultsChanges):
 
     host_role_ids: list[int] | None = None
     manager_role_ids: list[int] | None = None
+    timezone: str | None = None  # IANA name times are read in; None or "" clears it (UTC)
 
 
 class ChannelSettingsChanges(DefaultsChanges):
@@ -66,6 +68,7 @@ class ScopeSettings:
     effective_offsets: list[int]
     effective_max_players: int
     effective_host_role_ids: list[int]
+    timezone: str | None = None  # the server's zone (channels have none of their own)
 
 
 def describe_scope(guild: Guild, channel: Channel | None = None) -> ScopeSettings:
@@ -84,6 +87,7 @@ def describe_scope(guild: Guild, channel: Channel | None = None) -> ScopeSetting
         effective_offsets=inherited_offsets(channel, guild),
         effective_max_players=next(cap for cap in caps if cap is not None),
         effective_host_role_ids=list(roles),
+        timezone=guild.timezone,
     )
 
 
@@ -191,6 +195,8 @@ async def update_guild_settings(
         guild.host_role_ids = _role_ids(changes.host_role_ids or [], "host_role_ids")
     if "manager_role_ids" in given:
         guild.manager_role_ids = _role_ids(changes.manager_role_ids or [], "manager_role_ids")
+    if "timezone" in given:
+        guild.timezone = check_zone(changes.timezone) if changes.timezone else None
     await _save(db, guild, None, changes)
     return await get_guild(db, actor, guild_discord_id)
 

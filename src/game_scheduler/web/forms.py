@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from game_scheduler.domain.zones import check_zone, local_to_utc
 from game_scheduler.errors import ValidationError
 
 FORM_ERROR = "form"
@@ -65,24 +67,33 @@ def parse_offsets(values: Values, field: str, errors: Errors) -> list[int] | Non
     return [int(p) for p in parts]
 
 
-def local_value(moment: datetime) -> str:
-    """A UTC time for a ``datetime-local`` input (the browser's script shows it in local time)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+def local_value(moment: datetime, zone: str = "") -> str:
+    """A time for a ``datetime-local`` input: in ``zone``, else in UTC (the browser's script
+    then shows it in local time)."""
+    return moment.astimezone(ZoneInfo(zone) if zone else UTC).strftime("%Y-%m-%dT%H:%M")
 
 
 def parse_local_time(values: Values, field: str, errors: Errors) -> datetime | None:
-    """The browser's local date and time plus its offset (``tz_offset``, minutes) as UTC.
+    """The date and time typed, read in the chosen zone (``timezone``, an IANA name) as UTC.
 
-    The offset is JavaScript's ``getTimezoneOffset()`` for that very date (UTC minus local), so
-    daylight saving is right; without JavaScript it is blank and the time is taken as UTC.
+    Without a chosen zone, the browser's offset (``tz_offset``, minutes) applies: JavaScript's
+    ``getTimezoneOffset()`` for that very date (UTC minus local), so daylight saving is right;
+    without JavaScript it is blank and the time is taken as UTC.
     """
     text = values.get(field, "").strip()
     offset_text = values.get("tz_offset", "").strip() or "0"
+    zone_name = values.get("timezone", "").strip()
     try:
         local = datetime.fromisoformat(text)
     except ValueError:
         errors[field] = "enter a date and time"
         return None
+    if zone_name:
+        try:
+            return local_to_utc(local, check_zone(zone_name), field)
+        except ValidationError as error:
+            add_error(errors, error)
+            return None
     if not re.fullmatch(r"[+-]?\d{1,4}", offset_text) or abs(int(offset_text)) > MAX_TZ_OFFSET:
         errors[field] = "your browser sent an unknown time zone; reload the page"
         return None

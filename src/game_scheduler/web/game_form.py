@@ -36,6 +36,7 @@ FIELDS = (
     *TEXT_FIELDS,
     "scheduled_at",
     "tz_offset",
+    "timezone",
     "duration_minutes",
     "max_players",
     "min_players",
@@ -95,27 +96,29 @@ class GameForm:
         return cls({name: read.get(name, "") for name in FIELDS})
 
     @classmethod
-    def blank(cls, channel_id: str = "") -> GameForm:
-        """A new game: only the channel and the minimum head count filled in."""
+    def blank(cls, channel_id: str = "", zone: str = "") -> GameForm:
+        """A new game: the channel, the minimum head count and the zone (blank: the browser's)."""
         values = dict.fromkeys(FIELDS, "")
-        values.update(channel_discord_id=channel_id, min_players="1")
+        values.update(channel_discord_id=channel_id, min_players="1", timezone=zone)
         return cls(values)
 
     @classmethod
-    def of_game(cls, game: Game) -> GameForm:
-        """The game as stored; its start is in UTC until the browser's script localises it."""
+    def of_game(cls, game: Game, zone: str = "") -> GameForm:
+        """The game as stored, its start in ``zone``; without one, in UTC until the browser's
+        script localises it."""
         values = {name: str(getattr(game, name)) for name in TEXT_FIELDS}
         values.update(
             channel_discord_id=str(game.channel.discord_id),
-            scheduled_at=local_value(game.scheduled_at),
+            scheduled_at=local_value(game.scheduled_at, zone),
             tz_offset="0",
+            timezone=zone,
             duration_minutes=str(game.duration_minutes),
             max_players=str(game.max_players),
             min_players=str(game.min_players),
             reminder_offsets=offsets_value(game.reminder_offsets),
             version=str(game.version),
         )
-        return cls(values, from_utc=True)
+        return cls(values, from_utc=not zone)
 
     def check_rules(
         self,

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.checks import Checks
 from game_scheduler.domain.reminders import validate_offsets
+from game_scheduler.domain.zones import check_zone
+from game_scheduler.errors import ValidationError
 from game_scheduler.models import Channel, Guild
 from game_scheduler.services.settings import ChannelSettingsChanges, GuildSettingsChanges
 from game_scheduler.web.deps import FormPost
@@ -45,6 +47,7 @@ def guild_form(guild: Guild) -> SettingsForm:
     values = {
         "reminder_offsets": offsets_value(guild.reminder_offsets),
         "default_max_players": _number(guild.default_max_players),
+        "timezone": guild.timezone or "",
     }
     roles = {
         "host_role_ids": set(guild.host_role_ids),
@@ -85,11 +88,18 @@ def _check_defaults(form: SettingsForm, offsets: list[int] | None, cap: int | No
 def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | None]:
     """The form as sent, and the changes for the service when every field could be read."""
     form = _posted(
-        post, ("reminder_offsets", "default_max_players"), ("host_role_ids", "manager_role_ids")
+        post,
+        ("reminder_offsets", "default_max_players", "timezone"),
+        ("host_role_ids", "manager_role_ids"),
     )
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
     cap = parse_int(form.values, "default_max_players", form.errors)
     _check_defaults(form, offsets, cap)
+    zone = form.values["timezone"].strip()
+    try:
+        zone = check_zone(zone) if zone else ""
+    except ValidationError as error:
+        form.errors["timezone"] = str(error)
     if form.errors:
         return form, None
     changes = GuildSettingsChanges(
@@ -97,6 +107,7 @@ def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | N
         default_max_players=cap,
         host_role_ids=form.picked("host_role_ids"),
         manager_role_ids=form.picked("manager_role_ids"),
+        timezone=zone or None,
     )
     return form, changes
 

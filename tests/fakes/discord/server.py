@@ -14,6 +14,11 @@ from tests.fakes.discord.rest import EPHEMERAL, STATE, record_requests, routes
 from tests.fakes.discord.state import APP_ID, FakeDiscordState, RecordedRequest
 
 OPTION_TYPES = {str: 3, int: 4, bool: 5}
+SUBCOMMAND = 1
+MODAL = 9  # interaction response: open a modal
+AUTOCOMPLETE_RESULT = 8  # interaction response: autocomplete choices
+APPLICATION_COMMAND_AUTOCOMPLETE = 4  # interaction type
+MODAL_SUBMIT = 5  # interaction type
 
 
 class FakeInteraction:
@@ -32,6 +37,23 @@ class FakeInteraction:
         self.callbacks.append(body)
         if body["type"] != 5:  # 5 = deferred: the answer comes as a followup
             self.answered.set()
+
+    @property
+    def modal(self) -> dict[str, Any]:
+        """The modal the bot opened (response type 9): custom_id, title, components."""
+        [modal] = [c["data"] for c in self.callbacks if c["type"] == MODAL]
+        return dict(modal)
+
+    def modal_fields(self) -> dict[str, dict[str, Any]]:
+        """The modal's text inputs by label, each with its custom_id and prefilled value."""
+        inputs = [c for row in self.modal["components"] for c in row["components"]]
+        return {c["label"]: c for c in inputs}
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        """The autocomplete choices the bot offered (response type 8)."""
+        [answer] = [c["data"] for c in self.callbacks if c["type"] == AUTOCOMPLETE_RESULT]
+        return list(answer["choices"])
 
     def record_followup(self, message: dict[str, Any]) -> None:
         self.followups.append(message)
@@ -198,5 +220,110 @@ class FakeDiscord:
             ],
         }
         interaction = await self._interact(2, guild_id, channel_id, user_id, data)
+        await asyncio.wait_for(interaction.answered.wait(), 5.0)
+        return interaction
+
+    def _command_data(
+        self, guild_id: int, name: str, options: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        command = next(c for c in self.state.commands if c["name"] == name)
+        return {
+            "id": command["id"],
+            "name": name,
+            "type": 1,
+            "guild_id": str(guild_id),
+            "options": options,
+        }
+
+    async def subcommand(
+        self,
+        user_id: int,
+        guild_id: int,
+        channel_id: int,
+        group: str,
+        name: str,
+        **options: Any,
+    ) -> FakeInteraction:
+        """A user runs ``/group name``; returns once the bot answered (a message or a modal)."""
+        given = [
+            {"name": key, "type": OPTION_TYPES[type(value)], "value": value}
+            for key, value in options.items()
+        ]
+        data = self._command_data(
+            guild_id, group, [{"name": name, "type": SUBCOMMAND, "options": given}]
+        )
+        interaction = await self._interact(2, guild_id, channel_id, user_id, data)
+        await asyncio.wait_for(interaction.answered.wait(), 5.0)
+        return interaction
+
+    async def autocomplete(
+        self,
+        user_id: int,
+        guild_id: int,
+        channel_id: int,
+        path: tuple[str, ...],
+        focused: str,
+        typed: str,
+        option_type: type = str,
+    ) -> FakeInteraction:
+        """A user types ``typed`` into option ``focused`` of ``/path``; returns with the choices."""
+        options: list[dict[str, Any]] = [
+            {"name": focused, "type": OPTION_TYPES[option_type], "value": typed, "focused": True}
+        ]
+        for sub in reversed(path[1:]):
+            options = [{"name": sub, "type": SUBCOMMAND, "options": options}]
+        data = self._command_data(guild_id, path[0], options)
+        interaction = await self._interact(
+            APPLICATION_COMMAND_AUTOCOMPLETE, guild_id, channel_id, user_id, data
+        )
+        await asyncio.wait_for(interaction.answered.wait(), 5.0)
+        return interaction
+
+    async def submit_modal(
+        self,
+        user_id: int,
+        guild_id: int,
+        channel_id: int,
+        opened: FakeInteraction,
+        values: dict[str, str],
+    ) -> FakeInteraction:
+        """The user fills the modal ``opened`` showed (by label; the rest keep their prefill)."""
+        fields = opened.modal_fields()
+        unknown = set(values) - set(fields)
+        assert not unknown, f"the modal has no fields {unknown}; it has {list(fields)}"
+        rows = [
+            {
+                "type": 1,
+                "components": [
+                    {
+                        "type": 4,
+                        "custom_id": field["custom_id"],
+                        "value": values.get(label, field.get("value") or ""),
+                    }
+                ],
+            }
+            for label, field in fields.items()
+        ]
+        data = {"custom_id": opened.modal["custom_id"], "components": rows}
+        interaction = await self._interact(MODAL_SUBMIT, guild_id, channel_id, user_id, data)
+        await asyncio.wait_for(interaction.answered.wait(), 5.0)
+        return interaction
+
+    async def press(self, user_id: int, answered: FakeInteraction, label: str) -> FakeInteraction:
+        """The user presses a button on the (ephemeral) reply ``answered`` got."""
+        reply_data = answered.answer
+        [button] = [
+            c
+            for row in reply_data.get("components") or []
+            for c in row["components"]
+            if c.get("label") == label
+        ]
+        channel_id = answered.channel_id
+        guild = self.state.guild_of_channel(channel_id)
+        assert guild is not None
+        message = self.state.new_message(channel_id, reply_data)
+        self.state.delete_message(int(message["id"]))  # ephemeral: nobody else sees it
+        data = {"custom_id": button["custom_id"], "component_type": 2}
+        interaction = await self._interact(3, guild.id, channel_id, user_id, data, message)
         await asyncio.wait_for(interaction.answered.wait(), 5.0)
         return interaction

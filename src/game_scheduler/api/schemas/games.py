@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from game_scheduler.api.schemas.types import Snowflake, UtcDateTime
+from game_scheduler.api.schemas.types import Snowflake
+from game_scheduler.api.schemas.zoned import LocalOrUtcDateTime, ZoneName, zoned_to_utc
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import waitlist
 from game_scheduler.domain.reminders import MAX_OFFSET_MINUTES, MAX_OFFSETS
@@ -34,7 +35,8 @@ class GameCreate(BaseModel):
 
     channel_id: Snowflake
     title: Title
-    scheduled_at: UtcDateTime
+    timezone: ZoneName | None = None
+    scheduled_at: LocalOrUtcDateTime
     description: Text = ""
     location: Location = ""
     signup_instructions: Text = ""
@@ -43,9 +45,11 @@ class GameCreate(BaseModel):
     min_players: Players = 1
     reminder_offsets: Offsets | None = None
 
+    _zoned = field_validator("scheduled_at")(zoned_to_utc)
+
     def to_draft(self) -> GameDraft:
         """The service's input."""
-        data = self.model_dump(exclude={"channel_id"})
+        data = self.model_dump(exclude={"channel_id", "timezone"})
         return GameDraft(channel_discord_id=self.channel_id, **data)
 
 
@@ -59,7 +63,8 @@ class GameUpdate(BaseModel):
 
     version: int | None = Field(None, ge=1, le=2**31 - 1)
     title: Title | None = None
-    scheduled_at: UtcDateTime | None = None
+    timezone: ZoneName | None = None
+    scheduled_at: LocalOrUtcDateTime | None = None
     description: Text | None = None
     location: Location | None = None
     signup_instructions: Text | None = None
@@ -68,9 +73,12 @@ class GameUpdate(BaseModel):
     min_players: Players | None = None
     reminder_offsets: Offsets | None = None
 
+    _zoned = field_validator("scheduled_at")(zoned_to_utc)
+
     def to_changes(self) -> GameChanges:
         """The service's input, keeping which fields were sent."""
-        return GameChanges(**self.model_dump(exclude_unset=True, exclude={"version"}))
+        sent = self.model_dump(exclude_unset=True, exclude={"version", "timezone"})
+        return GameChanges(**sent)
 
 
 class PlayerAdd(BaseModel):

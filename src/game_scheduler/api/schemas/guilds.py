@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from game_scheduler.api.schemas.games import Offsets, Players
 from game_scheduler.api.schemas.types import Snowflake
+from game_scheduler.api.schemas.zoned import ZoneName
 from game_scheduler.models import Channel, Guild, Role
 from game_scheduler.services.auth.membership import GuildAccess
 from game_scheduler.services.settings import (
@@ -79,6 +80,7 @@ class GuildSettingsOut(BaseModel):
     default_max_players: int | None
     host_role_ids: list[Snowflake]
     manager_role_ids: list[Snowflake]
+    timezone: str | None = None  # IANA zone typed times are read in (null: UTC)
 
     @classmethod
     def of(cls, guild: Guild) -> GuildSettingsOut:
@@ -88,6 +90,7 @@ class GuildSettingsOut(BaseModel):
             default_max_players=guild.default_max_players,
             host_role_ids=guild.host_role_ids,
             manager_role_ids=guild.manager_role_ids,
+            timezone=guild.timezone,
         )
 
 
@@ -123,6 +126,7 @@ class GuildSettingsPatch(BaseModel):
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
     manager_role_ids: RoleIds | None = None
+    timezone: ZoneName | None = None  # null: UTC
 
     def to_changes(self) -> GuildSettingsChanges:
         """The service's input, keeping which fields were sent."""

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request, Response
 
 from game_scheduler.config import get_settings
 from game_scheduler.domain.status import FINAL
+from game_scheduler.domain.zones import zone_names
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
-from game_scheduler.services import games, queries, settings
+from game_scheduler.services import games, queries, settings, zones
 from game_scheduler.services.auth.principal import Principal
 from game_scheduler.services.reminders import inherited_offsets
 from game_scheduler.web.deps import DashboardRoute, DbSession, DiscordId, GameId, Posted, Viewer
@@ -40,8 +41,15 @@ def _render_new(
         "action": f"/servers/{view.guild.discord_id}/games",
         "form_url": f"/servers/{view.guild.discord_id}/games/new",
         "default_duration": get_settings().default_duration_minutes,
+        "zone_names": zone_names(),
     }
     return render(request, "game_form.html", context, viewer=principal, status=status)
+
+
+async def _preset_zone(db: DbSession, principal: Principal, guild_id: int) -> str:
+    """The zone the form starts in: the viewer's, else the server's; blank for the browser's."""
+    in_use = await zones.zone_for(db, principal.actor, guild_id)
+    return "" if in_use.source == "default" else in_use.name
 
 
 @router.get("/servers/{guild_id}/games/new")
@@ -56,7 +64,8 @@ async def new_game(
             raise NotAllowed("no channel in this server accepts games yet")
         raise NotAllowed("you need a host role to post games in this server")
     chosen = channel if channel in {str(c.discord_id) for c in choices} else ""
-    return _render_new(request, principal, view, choices, GameForm.blank(chosen))
+    form = GameForm.blank(chosen, await _preset_zone(db, principal, guild_id))
+    return _render_new(request, principal, view, choices, form)
 
 
 @router.post("/servers/{guild_id}/games")
@@ -99,6 +108,7 @@ def _render_edit(
         "form_url": f"/games/{game.id}/edit",
         "inherited_offsets": inherited_offsets(game.channel, game.guild),
         "default_duration": get_settings().default_duration_minutes,
+        "zone_names": zone_names(),
     }
     return render(request, "game_form.html", context, viewer=principal, status=status)
 
@@ -119,7 +129,8 @@ async def edit_game(
     if detail.game.status in FINAL:
         status = detail.game.status.value.lower()
         return redirect(f"/games/{game_id}", "error", f"A {status} game cannot be edited.")
-    return _render_edit(request, principal, detail, GameForm.of_game(detail.game), 200)
+    zone = await _preset_zone(db, principal, detail.game.guild.discord_id)
+    return _render_edit(request, principal, detail, GameForm.of_game(detail.game, zone), 200)
 
 
 @router.post("/games/{game_id}/edit")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from game_scheduler.config import get_settings
+from game_scheduler.domain.zones import zone_names
 from game_scheduler.errors import ValidationError
 from game_scheduler.models import Channel
 from game_scheduler.services import settings
@@ -44,6 +45,7 @@ def _render_guild(
         "view": view,
         "form": form,
         "default_max_players": get_settings().default_max_players,
+        "zone_names": zone_names(),
     }
     return render(request, "settings.html", context, viewer=principal, status=status)
 

@@ -68,9 +68,30 @@ function fillOffset(form) {
   if (!Number.isNaN(date.getTime())) offset.value = String(date.getTimezoneOffset());
 }
 
+// A zone picker left blank starts on the browser's zone; the form names the zone in use.
+function setUpZonePickers(browserZone) {
+  for (const picker of document.querySelectorAll("select[data-zone-picker][data-browser-default]")) {
+    if (!picker.value && [...picker.options].some((o) => o.value === browserZone)) {
+      picker.value = browserZone;
+    }
+  }
+  for (const form of document.querySelectorAll("form[data-tz-form]")) {
+    const picker = form.querySelector("select[data-zone-picker]");
+    if (!picker) continue;
+    const name = () => {
+      for (const el of form.querySelectorAll("[data-tz-name]")) {
+        el.textContent = picker.value || browserZone;
+      }
+    };
+    name();
+    picker.addEventListener("change", name);
+  }
+}
+
 function setUpTimeForms() {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
   for (const el of document.querySelectorAll("[data-tz-name]")) el.textContent = zone;
+  setUpZonePickers(zone);
   for (const form of document.querySelectorAll("form[data-tz-form]")) {
     const input = form.querySelector("[data-local-input]");
     if (input && input.dataset.utc) {
