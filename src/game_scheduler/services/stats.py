@@ -80,7 +80,7 @@ async def server_stats(db: AsyncSession, actor: Actor, guild_discord_id: int) ->
             )
         ).all()
     )
-    seats = list((await db.execute(_seats([guild_id]))).tuples())
+    seats = [(g, u, m) for g, u, m in await db.execute(_seats([guild_id]))]
     stats = attendance.server_stats(
         counts.get(GameStatus.COMPLETED, 0), counts.get(GameStatus.CANCELLED, 0), seats
     )
@@ -104,5 +104,5 @@ async def player_stats(
     user = await db.scalar(select(User).where(User.discord_id == user_discord_id))
     if user is None or not guild_ids:
         return PlayerStatsView(user_discord_id, "", attendance.player_stats([]))
-    marks = [mark for _, _, mark in (await db.execute(_seats(guild_ids, user.id))).tuples()]
+    marks = [mark for _, _, mark in await db.execute(_seats(guild_ids, user.id))]
     return PlayerStatsView(user_discord_id, user.username, attendance.player_stats(marks))

@@ -145,7 +145,7 @@ async def _check_draft(
             )
         )
         if channel_id is None:
-            checks.problems.append(("channel_discord_id", "choose a channel of this server"))
+            checks.problems.append(("channel_id", "choose a channel of this server"))
     if draft.ping_role_id is not None and not 1 <= draft.ping_role_id <= MAX_ROLE_ID:
         checks.problems.append(("ping_role_id", "must be a Discord role id"))
     fields: dict[str, object] = {
