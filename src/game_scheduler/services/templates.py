@@ -12,6 +12,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -168,6 +169,15 @@ async def _check_draft(
     return fields
 
 
+async def _commit_named(db: AsyncSession) -> None:
+    """Commit; a name taken meanwhile by a concurrent save is the same 422 as one taken before."""
+    try:
+        await db.commit()
+    except IntegrityError as error:
+        await db.rollback()
+        raise ValidationError("this server already has a template of that name", "name") from error
+
+
 async def create_template(
     db: AsyncSession, actor: Actor, guild_discord_id: int, draft: TemplateDraft
 ) -> GameTemplate:
@@ -182,7 +192,7 @@ async def create_template(
         raise ValidationError(f"a server keeps at most {MAX_TEMPLATES} templates", "name")
     template = GameTemplate(guild_id=guild.id, **await _check_draft(db, guild, draft, None))
     db.add(template)
-    await db.commit()
+    await _commit_named(db)
     return await get_template(db, actor, guild_discord_id, template.id)
 
 
@@ -196,7 +206,7 @@ async def update_template(
     guild = await _guild(db, actor, guild_discord_id)
     for field, value in (await _check_draft(db, guild, draft, template.id)).items():
         setattr(template, field, value)
-    await db.commit()
+    await _commit_named(db)
     db.expire(template)
     return await get_template(db, actor, guild_discord_id, template_id)
 
