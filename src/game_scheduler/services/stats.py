@@ -106,3 +106,43 @@ async def player_stats(
         return PlayerStatsView(user_discord_id, "", attendance.player_stats([]))
     marks = [mark for _, _, mark in await db.execute(_seats(guild_ids, user.id))]
     return PlayerStatsView(user_discord_id, user.username, attendance.player_stats(marks))
+
+
+@dataclass(frozen=True)
+class ServerRecord:
+    """A player's stats in one server."""
+
+    guild_discord_id: int
+    guild_name: str
+    stats: attendance.PlayerStats
+
+
+async def player_stats_by_server(
+    db: AsyncSession, actor: Actor, user_discord_id: int
+) -> list[ServerRecord]:
+    """A player's stats in each server the viewer shares with the bot where they held a seat."""
+    user_id = await db.scalar(select(User.id).where(User.discord_id == user_discord_id))
+    guilds = {
+        row.id: row
+        for row in await db.execute(
+            select(Guild.id, Guild.discord_id, Guild.name).where(
+                Guild.discord_id.in_(list(actor.memberships))
+            )
+        )
+    }
+    if user_id is None or not guilds:
+        return []
+    seats = _seats(list(guilds), user_id).subquery()
+    rows = await db.execute(
+        select(Game.guild_id, seats.c.status)
+        .select_from(seats)
+        .join(Game, Game.id == seats.c.game_id)
+    )
+    marks: dict[int, list[str | None]] = {}
+    for guild_id, mark in rows:
+        marks.setdefault(guild_id, []).append(mark)
+    records = [
+        ServerRecord(guilds[gid].discord_id, guilds[gid].name, attendance.player_stats(marks[gid]))
+        for gid in marks
+    ]
+    return sorted(records, key=lambda r: (r.guild_name.lower(), r.guild_discord_id))

@@ -207,3 +207,19 @@ async def test_attendance_round_trip_through_the_form(host, player):
     assert "completed" in html.unescape(
         flash_text((await host.get(early.headers["location"])).text) or ""
     )
+
+
+async def test_my_stats_page_counts_games_played_and_no_shows_per_server(app, host):
+    game_id, (alice, bob) = await past_game(member(HOST_ID), 2)
+    await past_game(member(HOST_ID), 0, status=GameStatus.CANCELLED)
+    async with get_db_session() as db:
+        await history.mark_attendance(db, member(HOST_ID), game_id, {bob: "no_show"})
+    async with await web_client(app, member(alice)) as as_alice:
+        page = await as_alice.get("/me/stats")
+    row = re.search(r"<tr><th scope=\"row\">.*?</tr>", page.text)
+    assert row is not None
+    assert "Test Server</a></th><td>1</td><td>0</td>" in row.group(0)
+    async with await web_client(app, member(bob)) as as_bob:
+        page = await as_bob.get("/me/stats")
+    assert "Test Server</a></th><td>0</td><td>1</td>" in page.text
+    assert "No completed games yet." in (await host.get("/me/stats")).text

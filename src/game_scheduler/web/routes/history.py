@@ -105,3 +105,12 @@ async def save_attendance(db: DbSession, post: Posted, game_id: GameId) -> Respo
     except ValidationError as error:
         return redirect(url, "error", str(error)[:1].upper() + str(error)[1:] + ".")
     return redirect(url, "success", "Attendance saved.")
+
+
+@router.get("/me/stats")
+async def my_stats(request: Request, db: DbSession, principal: Viewer) -> Response:
+    """The viewer's games played and no-shows, per server they share with the bot."""
+    actor = principal.actor
+    records = await stats.player_stats_by_server(db, actor, actor.discord_id)
+    context = {"title": "Your stats", "records": records}
+    return render(request, "my_stats.html", context, viewer=principal)
