@@ -33,4 +33,5 @@ def dm_text(dm: SendDm) -> str:
 def fallback_text(dm: SendDm) -> str:
     """A short channel post for a user who does not accept DMs."""
     first_line = dm_text(dm).split("\n", 1)[0]
-    return f"<@{dm.recipient_discord_id}> (I couldn't DM you) {first_line}"
+    link = f" {dm.url}" if dm.url else ""  # a page to act on (the attendance form) stays
+    return f"<@{dm.recipient_discord_id}> (I couldn't DM you) {first_line}{link}"
