@@ -23,6 +23,7 @@ def dm_text(dm: SendDm) -> str:
         DmKind.CANCELLATION: f"{title} ({at}) was cancelled by the host.",
         DmKind.RESCHEDULED: f"{title} was moved: it now starts {at} ({relative}).",
         DmKind.REMOVED: f"The host removed you from {title} ({at}).",
+        DmKind.ATTENDANCE: f"{title} ({at}) is over. Mark who came and who didn't show:",
     }
     text = lines[dm.kind]
     link = dm.url or f"https://discord.com/channels/{dm.guild_discord_id}/{dm.channel_discord_id}"
@@ -32,4 +33,5 @@ def dm_text(dm: SendDm) -> str:
 def fallback_text(dm: SendDm) -> str:
     """A short channel post for a user who does not accept DMs."""
     first_line = dm_text(dm).split("\n", 1)[0]
-    return f"<@{dm.recipient_discord_id}> (I couldn't DM you) {first_line}"
+    link = f" {dm.url}" if dm.url else ""  # a page to act on (the attendance form) stays
+    return f"<@{dm.recipient_discord_id}> (I couldn't DM you) {first_line}{link}"

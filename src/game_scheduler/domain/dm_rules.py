@@ -14,9 +14,11 @@ DEMOTED = DmKind.DEMOTED
 CANCELLATION = DmKind.CANCELLATION
 RESCHEDULED = DmKind.RESCHEDULED
 REMOVED = DmKind.REMOVED
+ATTENDANCE = DmKind.ATTENDANCE
 
-# Per-user limit on DMs about one game (issue 12): reminders and the one cancellation are exempt.
-RATE_LIMIT_EXEMPT = frozenset({REMINDER, CANCELLATION})
+# Per-user limit on DMs about one game (issue 12): reminders, the one cancellation and the one
+# attendance prompt are exempt.
+RATE_LIMIT_EXEMPT = frozenset({REMINDER, CANCELLATION, ATTENDANCE})
 RATE_LIMIT_COUNT = 3
 RATE_LIMIT_WINDOW = timedelta(hours=1)
 
@@ -42,6 +44,10 @@ def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | 
         return "the game no longer exists"
     if kind == CANCELLATION:
         return None if game.status is GameStatus.CANCELLED else "the game is not cancelled"
+    if kind == ATTENDANCE:
+        if game.status is not GameStatus.COMPLETED:
+            return "the game is not completed"
+        return None if recipient_id == game.host_id else "the recipient no longer hosts the game"
     if game.status is not GameStatus.SCHEDULED:
         return f"the game is {game.status.value.lower().replace('_', ' ')}"
     moved = starts_at != game.starts_at

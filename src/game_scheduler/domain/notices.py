@@ -25,6 +25,7 @@ class DmKind(enum.StrEnum):
     CANCELLATION = "cancellation"
     RESCHEDULED = "rescheduled"
     REMOVED = "removed"
+    ATTENDANCE = "attendance"
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,8 @@ def after_reschedule(ordered: Sequence[T], max_players: int) -> list[Notice[T]]:
 def after_cancel(ordered: Sequence[T]) -> list[Notice[T]]:
     """A cancellation is news for everyone signed up, waitlist included."""
     return [Notice(p, DmKind.CANCELLATION) for p in ordered]
+
+
+def after_completion(host: T, confirmed: Sequence[T]) -> list[Notice[T]]:
+    """A completed game with confirmed players asks its host, once, to mark who came."""
+    return [Notice(host, DmKind.ATTENDANCE)] if confirmed else []

@@ -6,6 +6,7 @@ from game_scheduler.models.base import Base, UTCDateTime, utcnow
 from game_scheduler.models.game import Game, Participant
 from game_scheduler.models.guild import Channel, Guild, Role
 from game_scheduler.models.heartbeat import ProcessHeartbeat
+from game_scheduler.models.history import Attendance, GameTemplate
 from game_scheduler.models.outbox import DmDelivery, OutboxEvent, ProcessedEvent
 from game_scheduler.models.reminder import Reminder
 from game_scheduler.models.security import GuildMember, RateEvent
@@ -13,11 +14,13 @@ from game_scheduler.models.user import User, new_calendar_token
 from game_scheduler.models.web_session import OAuthState, WebSession
 
 __all__ = [
+    "Attendance",
     "Base",
     "Channel",
     "DmDelivery",
     "Game",
     "GameStatus",
+    "GameTemplate",
     "Guild",
     "GuildMember",
     "OAuthState",

@@ -10,9 +10,11 @@ from game_scheduler.web.routes import (
     account,
     game_edit,
     games,
+    history,
     servers,
     settings,
     signin,
+    templates,
     time_zone,
 )
 
@@ -24,6 +26,7 @@ def install_dashboard(
 ) -> None:
     """Serve the dashboard from ``app``; ``demo_login`` offers the demo sign-in without Discord."""
     app.state.dashboard = DashboardConfig(console_messages, demo_login)
-    for module in (signin, servers, games, game_edit, settings, account, time_zone):
+    pages = (signin, servers, games, game_edit, settings, account, time_zone, history, templates)
+    for module in pages:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("game_scheduler.web", "static")]), name="static")

@@ -15,6 +15,7 @@ from game_scheduler.domain.status import GameStatus, ends_at
 from game_scheduler.messaging.events import EventType, GameRef, make_event
 from game_scheduler.messaging.outbox import SyncEventPublisher, commit_and_publish_sync, stage
 from game_scheduler.models import Channel, Game, Guild, Reminder
+from game_scheduler.scheduler.services.attendance_prompts import stage_attendance_prompts
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def stage_status_changes(session: Session, now: datetime) -> StatusCounts:
         stage(session, make_event(EventType.GAME_STARTED, refs[game_id]))
     for game_id in completed:
         stage(session, make_event(EventType.GAME_COMPLETED, refs[game_id]))
+    stage_attendance_prompts(session, completed)
     return StatusCounts(len(started), len(completed), _skip_reminders_of_started(session, now))
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from game_scheduler.config import get_settings
 from game_scheduler.domain.status import FINAL
 from game_scheduler.domain.zones import zone_names
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
-from game_scheduler.services import games, queries, settings, zones
+from game_scheduler.models import GameTemplate
+from game_scheduler.services import games, queries, settings, templates, zones
 from game_scheduler.services.auth.principal import Principal
 from game_scheduler.services.reminders import inherited_offsets
 from game_scheduler.web.deps import DashboardRoute, DbSession, DiscordId, GameId, Posted, Viewer
 from game_scheduler.web.flash import redirect
 from game_scheduler.web.forms import FORM_ERROR, add_error
 from game_scheduler.web.game_form import FIELDS, ChannelChoice, GameForm, channel_choices
+from game_scheduler.web.prefill import prefilled
 from game_scheduler.web.rendering import render
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
@@ -27,6 +31,7 @@ def _render_new(
     choices: list[ChannelChoice],
     form: GameForm,
     status: int = 200,
+    templates: list[GameTemplate] | None = None,
 ) -> Response:
     chosen = form.values["channel_discord_id"]
     context = {
@@ -42,6 +47,7 @@ def _render_new(
         "form_url": f"/servers/{view.guild.discord_id}/games/new",
         "default_duration": get_settings().default_duration_minutes,
         "zone_names": zone_names(),
+        "templates": templates or [],
     }
     return render(request, "game_form.html", context, viewer=principal, status=status)
 
@@ -54,18 +60,28 @@ async def _preset_zone(db: DbSession, principal: Principal, guild_id: int) -> st
 
 @router.get("/servers/{guild_id}/games/new")
 async def new_game(
-    request: Request, db: DbSession, principal: Viewer, guild_id: DiscordId, channel: str = ""
+    request: Request,
+    db: DbSession,
+    principal: Viewer,
+    guild_id: DiscordId,
+    channel: str = "",
+    template: str = "",
+    from_game: Annotated[str, Query(alias="from")] = "",
 ) -> Response:
-    """An empty form, on the chosen channel when one is given."""
+    """An empty form on the chosen channel, or filled from a template or a game to duplicate."""
     view = await settings.get_guild(db, principal.actor, guild_id)
     choices = channel_choices(view, principal.actor)
     if not choices:
         if not any(c.enabled for c in view.channels):
             raise NotAllowed("no channel in this server accepts games yet")
         raise NotAllowed("you need a host role to post games in this server")
-    chosen = channel if channel in {str(c.discord_id) for c in choices} else ""
-    form = GameForm.blank(chosen, await _preset_zone(db, principal, guild_id))
-    return _render_new(request, principal, view, choices, form)
+    channel_ids = {str(c.discord_id) for c in choices}
+    chosen = channel if channel in channel_ids else ""
+    zone = await _preset_zone(db, principal, guild_id)
+    listed = await templates.list_templates(db, principal.actor, guild_id)
+    form = await prefilled(db, principal, guild_id, template, from_game, channel_ids, zone)
+    form = form or GameForm.blank(chosen, zone)
+    return _render_new(request, principal, view, choices, form, templates=listed)
 
 
 @router.post("/servers/{guild_id}/games")

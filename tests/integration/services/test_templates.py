@@ -1,0 +1,80 @@
+"""Template services on both databases: defaults for the form, duplicates, a name race."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from game_scheduler.database import get_db_session
+from game_scheduler.errors import NotAllowed, ValidationError
+from game_scheduler.models import utcnow
+from game_scheduler.services import templates
+from game_scheduler.services.templates import TemplateDraft
+from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, create_game, member, seed_channel
+
+MANAGER = member(500_000_000_000_000_444, manage=True)
+DRAFT = TemplateDraft(
+    name="Weekly",
+    title="Board games",
+    max_players=6,
+    duration_minutes=150,
+    reminder_offsets=[30],
+    channel_discord_id=CHANNEL_ID,
+    ping_role_id=123,
+)
+
+
+async def test_template_fields_are_the_form_defaults(db_url):
+    await seed_channel()
+    async with get_db_session() as db:
+        saved = await templates.create_template(db, MANAGER, GUILD_ID, DRAFT)
+    async with get_db_session() as db:
+        defaults = await templates.game_fields_from_template(
+            db, member(HOST_ID), GUILD_ID, saved.id
+        )
+    assert defaults == templates.GameDefaults(
+        title="Board games",
+        channel_discord_id=CHANNEL_ID,
+        duration_minutes=150,
+        max_players=6,
+        reminder_offsets=[30],
+        ping_role_id=123,
+    )
+    async with get_db_session() as db:
+        with pytest.raises(NotAllowed):
+            await templates.create_template(db, member(HOST_ID), GUILD_ID, DRAFT)
+
+
+async def test_a_duplicate_is_a_new_game_without_players(db_url):
+    await seed_channel()
+    original = await create_game(title="Raid", max_players=3)
+    async with get_db_session() as db:
+        fields = await templates.game_fields_from_game(db, member(HOST_ID), original.id)
+    assert fields.scheduled_at == original.scheduled_at + timedelta(days=7)
+    async with get_db_session() as db:
+        copy = await templates.duplicate_game(db, member(HOST_ID), original.id)
+    assert (copy.title, copy.max_players, copy.participants) == ("Raid", 3, [])
+    assert copy.scheduled_at == original.scheduled_at + timedelta(days=7)
+    assert copy.id != original.id
+    async with get_db_session() as db:
+        with pytest.raises(ValidationError):
+            await templates.duplicate_game(
+                db, member(HOST_ID), original.id, utcnow() - timedelta(minutes=1)
+            )
+
+
+async def test_two_saves_of_one_name_at_once_keep_one(pg_db_url):
+    await seed_channel()
+
+    async def save() -> str:
+        async with get_db_session() as db:
+            try:
+                await templates.create_template(db, MANAGER, GUILD_ID, DRAFT)
+            except ValidationError as error:
+                return str(error)
+            return "saved"
+
+    results = await asyncio.gather(save(), save())
+    assert sorted(results) == ["saved", "this server already has a template of that name"]
+    async with get_db_session() as db:
+        assert len(await templates.list_templates(db, MANAGER, GUILD_ID)) == 1
