@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import MONTHLY, WEEKLY, rrule, rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from game_scheduler.errors import Problem, ValidationError
 
@@ -122,7 +122,9 @@ def check_rrule(rule: str, first: datetime, zone: ZoneInfo) -> str:
         parsed = _rule(text, first, zone)
     except (ValueError, TypeError) as error:
         raise ValidationError(f"not a valid RRULE: {error}", "recurrence.rrule") from None
-    if parsed._freq not in (WEEKLY, MONTHLY):
+    del parsed
+    freq = {p.split("=", 1)[1] for p in text.upper().split(";") if p.startswith("FREQ=")}
+    if not freq <= {"WEEKLY", "MONTHLY"}:
         raise ValidationError("only weekly or monthly series are supported", "recurrence.rrule")
     return text
 
