@@ -119,10 +119,9 @@ def check_rrule(rule: str, first: datetime, zone: ZoneInfo) -> str:
     if not text or len(text) > RRULE_MAX:
         raise ValidationError(f"give an RRULE of at most {RRULE_MAX} characters", "recurrence")
     try:
-        parsed = _rule(text, first, zone)
+        _rule(text, first, zone)
     except (ValueError, TypeError) as error:
         raise ValidationError(f"not a valid RRULE: {error}", "recurrence.rrule") from None
-    del parsed
     freq = {p.split("=", 1)[1] for p in text.upper().split(";") if p.startswith("FREQ=")}
     if not freq <= {"WEEKLY", "MONTHLY"}:
         raise ValidationError("only weekly or monthly series are supported", "recurrence.rrule")
