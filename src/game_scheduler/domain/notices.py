@@ -25,6 +25,7 @@ class DmKind(enum.StrEnum):
     CANCELLATION = "cancellation"
     RESCHEDULED = "rescheduled"
     REMOVED = "removed"
+    CARRIED_OVER = "carried_over"  # pre-confirmed in a series' next game (carry mode)
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,8 @@ def after_reschedule(ordered: Sequence[T], max_players: int) -> list[Notice[T]]:
 def after_cancel(ordered: Sequence[T]) -> list[Notice[T]]:
     """A cancellation is news for everyone signed up, waitlist included."""
     return [Notice(p, DmKind.CANCELLATION) for p in ordered]
+
+
+def after_carry_over(carried: Sequence[T]) -> list[Notice[T]]:
+    """Players pre-confirmed in a series' new occurrence are told, so they can leave in time."""
+    return [Notice(p, DmKind.CARRIED_OVER) for p in carried]
