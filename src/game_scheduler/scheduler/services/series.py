@@ -79,7 +79,7 @@ def materialise_one(
     if row is None:
         session.rollback()
         return []
-    plan, channel, guild = row.tuple()
+    plan, channel, guild = row
     if not (channel.enabled and channel.bot_present and guild.bot_present):
         session.rollback()  # nowhere to announce; made once the channel is back, if still ahead
         return []

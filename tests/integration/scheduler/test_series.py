@@ -1,0 +1,135 @@
+"""materialise_series: the window's occurrences as real games, once each, carry-over told by DM."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from game_scheduler.database import get_db_session, get_sync_db_session
+from game_scheduler.domain.notices import DmKind
+from game_scheduler.domain.series import CarryMode
+from game_scheduler.messaging.events import EventType, SendDm
+from game_scheduler.models import Game, Participant, Reminder, User, utcnow
+from game_scheduler.scheduler.celery_app import MATERIALISE_SERIES
+from game_scheduler.scheduler.services.series import materialise_all
+from game_scheduler.services import signups
+from tests.integration.scheduler.conftest import wait_for
+from tests.support.factories import member, player_id, seed_channel
+from tests.support.series import KeepingPublisher, create_weekly
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def occurrences(series_id: int) -> list[Game]:
+    with get_sync_db_session() as session:
+        return list(
+            session.scalars(
+                select(Game).where(Game.series_id == series_id).order_by(Game.occurrence_start)
+            )
+        )
+
+
+async def test_the_window_is_materialised_once_with_reminders_and_announcements(db_url):
+    await seed_channel()
+    plan, first_id = await create_weekly(hours_ahead=24)
+    publisher = KeepingPublisher()
+    now = utcnow()
+    with get_sync_db_session() as session:
+        made = materialise_all(session, now, publisher)
+    games = occurrences(plan.id)
+    # First game (posted with the series) + the next: 1 and 8 days ahead fill 14 days.
+    assert [g.id for g in games][0] == first_id
+    assert len(games) == 2 and len(made) == 1
+    second = games[1]
+    assert second.occurrence_start == second.scheduled_at
+    first_local, second_local = (g.scheduled_at.astimezone(BERLIN) for g in games)
+    assert second_local.date() - first_local.date() == timedelta(days=7)
+    assert second_local.time() == first_local.time()
+    assert second.title == "Tuesday D&D" and second.max_players == 4
+    created = [e for e in publisher.envelopes if e.event_type is EventType.GAME_CREATED]
+    assert [e.data["game_id"] for e in created] == [second.id]
+    with get_sync_db_session() as session:
+        offsets = session.scalars(
+            select(Reminder.offset_minutes).where(Reminder.game_id == second.id)
+        ).all()
+    assert sorted(offsets) == [15, 60]
+    with get_sync_db_session() as session:
+        assert materialise_all(session, now, publisher) == []
+    assert len(occurrences(plan.id)) == 2
+
+
+@pytest.mark.postgres_only
+async def test_two_runs_at_once_make_each_occurrence_once(pg_db_url):
+    await seed_channel()
+    plans = [(await create_weekly(hours_ahead=2, weekdays=("MO", "TH")))[0] for _ in range(3)]
+    now = utcnow()
+    barrier = threading.Barrier(2)
+    made: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            with get_sync_db_session() as session:
+                made.extend(m.game_id for m in materialise_all(session, now, KeepingPublisher()))
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert len(made) == len(set(made)) > 0
+    for plan in plans:
+        starts = [g.occurrence_start for g in occurrences(plan.id)]
+        assert len(starts) == len(set(starts)) >= 4  # twice a week over 14 days
+
+
+async def test_carry_over_pre_confirms_the_last_players_and_tells_them(db_url):
+    await seed_channel()
+    plan, first_id = await create_weekly(hours_ahead=24, carry=CarryMode.CARRY, max_players=2)
+    players = [player_id() for _ in range(3)]
+    for discord_id in players:  # two confirmed, one waitlisted
+        async with get_db_session() as session:
+            await signups.join_game(session, member(discord_id), first_id)
+    publisher = KeepingPublisher()
+    with get_sync_db_session() as session:
+        materialise_all(session, utcnow(), publisher)
+    second = occurrences(plan.id)[1]
+    with get_sync_db_session() as session:
+        roster = session.execute(
+            select(User.discord_id)
+            .join(Participant, Participant.user_id == User.id)
+            .where(Participant.game_id == second.id)
+            .order_by(Participant.position)
+        ).scalars()
+        assert list(roster) == players[:2]
+    dms = [
+        SendDm.model_validate(e.data)
+        for e in publisher.envelopes
+        if e.event_type is EventType.SEND_DM
+    ]
+    assert sorted(int(d.recipient_discord_id) for d in dms) == sorted(players[:2])
+    assert {(d.kind, d.game_id) for d in dms} == {(DmKind.CARRIED_OVER, second.id)}
+
+
+@pytest.mark.postgres_only
+async def test_the_task_runs_on_a_real_worker(pg_db_url, celery_app, worker):
+    await seed_channel()
+    plan, _ = await create_weekly(hours_ahead=24)
+    celery_app.send_task(MATERIALISE_SERIES)
+
+    def two_occurrences() -> bool:
+        with get_sync_db_session() as session:
+            count = session.scalar(
+                select(func.count()).select_from(Game).where(Game.series_id == plan.id)
+            )
+        return count == 2
+
+    wait_for(two_occurrences)
