@@ -42,14 +42,15 @@ async def test_the_window_is_materialised_once_with_reminders_and_announcements(
         made = materialise_all(session, now, publisher)
     games = occurrences(plan.id)
     # First game (posted with the series) + the next: 1 and 8 days ahead fill 14 days.
-    assert [g.id for g in games][0] == first_id
-    assert len(games) == 2 and len(made) == 1
+    assert games[0].id == first_id
+    assert len(games) == 2
+    assert len(made) == 1
     second = games[1]
     assert second.occurrence_start == second.scheduled_at
     first_local, second_local = (g.scheduled_at.astimezone(BERLIN) for g in games)
     assert second_local.date() - first_local.date() == timedelta(days=7)
     assert second_local.time() == first_local.time()
-    assert second.title == "Tuesday D&D" and second.max_players == 4
+    assert (second.title, second.max_players) == ("Tuesday D&D", 4)
     created = [e for e in publisher.envelopes if e.event_type is EventType.GAME_CREATED]
     assert [e.data["game_id"] for e in created] == [second.id]
     with get_sync_db_session() as session:
