@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from game_scheduler.api.schemas.recurrence import RecurrenceIn
 from game_scheduler.api.schemas.types import Snowflake, UtcDateTime
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import waitlist
@@ -42,10 +43,11 @@ class GameCreate(BaseModel):
     max_players: Players | None = None
     min_players: Players = 1
     reminder_offsets: Offsets | None = None
+    recurrence: RecurrenceIn | None = None  # makes the game the first of a series
 
     def to_draft(self) -> GameDraft:
         """The service's input."""
-        data = self.model_dump(exclude={"channel_id"})
+        data = self.model_dump(exclude={"channel_id", "recurrence"})
         return GameDraft(channel_discord_id=self.channel_id, **data)
 
 
@@ -67,10 +69,12 @@ class GameUpdate(BaseModel):
     max_players: Players | None = None
     min_players: Players | None = None
     reminder_offsets: Offsets | None = None
+    # For a series game: "this" game only, or "following" (this and the later ones: a split).
+    scope: Literal["this", "following"] = "this"
 
     def to_changes(self) -> GameChanges:
         """The service's input, keeping which fields were sent."""
-        return GameChanges(**self.model_dump(exclude_unset=True, exclude={"version"}))
+        return GameChanges(**self.model_dump(exclude_unset=True, exclude={"version", "scope"}))
 
 
 class PlayerAdd(BaseModel):
@@ -146,6 +150,8 @@ class GameOut(BaseModel):
     my_waitlist_position: int | None
     created_at: datetime
     updated_at: datetime
+    series_id: int | None = None
+    occurrence_start: datetime | None = None
 
     @staticmethod
     def _fields(game: Game, players: int, rank: int | None) -> dict[str, object]:
@@ -173,6 +179,8 @@ class GameOut(BaseModel):
             "my_waitlist_position": place,
             "created_at": game.created_at,
             "updated_at": game.updated_at,
+            "series_id": game.series_id,
+            "occurrence_start": game.occurrence_start,
         }
 
     @classmethod
