@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from game_scheduler.database import lock_for_write
+from game_scheduler.domain import games as game_rules
 from game_scheduler.domain import permissions
 from game_scheduler.domain import series as rules
 from game_scheduler.domain.checks import Checks
+from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.messaging.outbox import commit_and_publish
 from game_scheduler.models import Game, GameSeries, GameStatus, utcnow
@@ -172,20 +174,47 @@ async def update_series(
         )
     plan = await load_series(session, series_id, actor)
     _check_manage(actor, plan)
+    _checked_template(plan, changes)
     upcoming = await occurrence_ids(session, series_id, after=utcnow())
     await session.commit()
     # Validated by the usual rules on the next game first; nothing is changed if they refuse.
     for game_id in upcoming:
         await games.update_game(session, actor, game_id, changes)
     plan = await load_series(session, series_id, actor, lock=True)
-    for field in changes.model_fields_set & set(TEMPLATE_FIELDS):
-        value = getattr(changes, field)
-        if value is not None or field == "reminder_offsets":
-            setattr(plan, field, value)
+    for field, value in _checked_template(plan, changes).items():
+        setattr(plan, field, value)
     if carry_mode is not None:
         plan.carry_mode = carry_mode.value
     await session.commit()
     return plan
+
+
+def _checked_template(plan: GameSeries, changes: games.GameChanges) -> dict[str, object]:
+    """The template fields given, by the same rules as a game's (all problems at once)."""
+    given = changes.model_fields_set & set(TEMPLATE_FIELDS)
+    checks = Checks()
+    found: dict[str, object] = {}
+    for field in given:
+        value = getattr(changes, field)
+        if field == "title" and value is not None:
+            found[field] = checks.run(game_rules.clean_title, value)
+        elif field in ("description", "signup_instructions") and value is not None:
+            found[field] = checks.run(game_rules.clean_text, value, field)
+        elif field == "location" and value is not None:
+            found[field] = checks.run(game_rules.clean_text, value, field, game_rules.LOCATION_MAX)
+        elif field == "duration_minutes" and value is not None:
+            found[field] = checks.run(game_rules.check_duration, value)
+        elif field == "max_players" and value is not None:
+            found[field] = checks.run(game_rules.check_max_players, value)
+        elif field == "min_players" and value is not None:
+            found[field] = value
+        elif field == "reminder_offsets":
+            found[field] = None if value is None else checks.run(validate_offsets, value)
+    new_max = plan.max_players if changes.max_players is None else changes.max_players
+    new_min = plan.min_players if changes.min_players is None else changes.min_players
+    checks.run(game_rules.check_min_players, new_min, new_max)
+    checks.raise_any()
+    return found
 
 
 async def end_series(session: AsyncSession, actor: permissions.Actor, series_id: int) -> list[int]:

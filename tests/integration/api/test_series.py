@@ -132,3 +132,25 @@ async def test_only_the_host_may_delete(app, host_client):
     async with client_for(app, await open_session(member(player_id()))) as other:
         refused = await other.delete(f"/api/v1/series/{series_id}")
     assert refused.status_code == 403, refused.text
+
+
+async def test_a_template_change_the_rules_refuse_changes_nothing(host_client):
+    created = await host_client.post(
+        "/api/v1/series",
+        json={
+            "channel_id": str(CHANNEL_ID),
+            "title": "Seats",
+            "scheduled_at": _first_start(),
+            "max_players": 4,
+            "recurrence": {"zone": "UTC", "kind": "weekly"},
+        },
+    )
+    series_id = created.json()["id"]
+    refused = await host_client.patch(
+        f"/api/v1/series/{series_id}", json={"max_players": 2, "min_players": 3}
+    )
+    assert refused.status_code == 422, refused.text
+    after = (await host_client.get(f"/api/v1/series/{series_id}")).json()
+    assert (after["max_players"], after["min_players"]) == (4, 1)
+    [game_id] = after["upcoming_game_ids"]
+    assert (await host_client.get(f"/api/v1/games/{game_id}")).json()["max_players"] == 4

@@ -13,9 +13,9 @@ from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.domain.notices import DmKind
 from game_scheduler.domain.series import CarryMode
 from game_scheduler.messaging.events import EventType, SendDm
-from game_scheduler.models import Game, Participant, Reminder, User, utcnow
+from game_scheduler.models import Game, GameSeries, Participant, Reminder, User, utcnow
 from game_scheduler.scheduler.celery_app import MATERIALISE_SERIES
-from game_scheduler.scheduler.services.series import materialise_all
+from game_scheduler.scheduler.services.series import insert_occurrence, materialise_all
 from game_scheduler.services import signups
 from tests.integration.scheduler.conftest import wait_for
 from tests.support.factories import member, player_id, seed_channel
@@ -118,6 +118,31 @@ async def test_carry_over_pre_confirms_the_last_players_and_tells_them(db_url):
     ]
     assert sorted(int(d.recipient_discord_id) for d in dms) == sorted(players[:2])
     assert {(d.kind, d.game_id) for d in dms} == {(DmKind.CARRIED_OVER, second.id)}
+
+
+@pytest.mark.postgres_only
+async def test_the_unique_key_stops_a_second_insert_that_passed_no_lock(pg_db_url):
+    await seed_channel()
+    plan, _ = await create_weekly(hours_ahead=24)
+    start = utcnow().replace(microsecond=0) + timedelta(days=8)
+    now = utcnow()
+    second_result: list[int | None] = []
+    with get_sync_db_session() as first, get_sync_db_session() as second:
+        row = first.get(GameSeries, plan.id)
+        assert row is not None
+        made = insert_occurrence(first, row, start, now)
+        assert made is not None
+        other = second.get(GameSeries, plan.id)
+        # Whether it waits on the uncommitted row or comes after the commit: nothing inserted.
+        racer = threading.Thread(
+            target=lambda: second_result.append(insert_occurrence(second, other, start, now))
+        )
+        racer.start()
+        first.commit()
+        racer.join(30)
+        second.commit()
+    assert second_result == [None]
+    assert [g.occurrence_start for g in occurrences(plan.id)].count(start) == 1
 
 
 @pytest.mark.postgres_only

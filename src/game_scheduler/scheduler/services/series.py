@@ -96,7 +96,7 @@ def materialise_one(
     for start in wanted:
         if start in existing or start <= now:
             continue
-        game_id = _insert_occurrence(session, plan, start, now)
+        game_id = insert_occurrence(session, plan, start, now)
         if game_id is None:
             continue  # another run made it first
         _add_reminders(session, plan, channel, guild, game_id, start, now)
@@ -118,7 +118,7 @@ def _carries(plan: GameSeries) -> bool:
     return plan.carry_mode == series.CarryMode.CARRY.value
 
 
-def _insert_occurrence(
+def insert_occurrence(
     session: Session, plan: GameSeries, start: datetime, now: datetime
 ) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING on (series_id, occurrence_start); the new id or None."""
