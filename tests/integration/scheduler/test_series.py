@@ -16,9 +16,9 @@ from game_scheduler.messaging.events import EventType, SendDm
 from game_scheduler.models import Game, GameSeries, Participant, Reminder, User, utcnow
 from game_scheduler.scheduler.celery_app import MATERIALISE_SERIES
 from game_scheduler.scheduler.services.series import insert_occurrence, materialise_all
-from game_scheduler.services import signups
+from game_scheduler.services import members, signups
 from tests.integration.scheduler.conftest import wait_for
-from tests.support.factories import member, player_id, seed_channel
+from tests.support.factories import GUILD_ID, member, player_id, seed_channel
 from tests.support.series import KeepingPublisher, create_weekly
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -103,14 +103,7 @@ async def test_carry_over_pre_confirms_the_last_players_and_tells_them(db_url):
     with get_sync_db_session() as session:
         materialise_all(session, utcnow(), publisher)
     second = occurrences(plan.id)[1]
-    with get_sync_db_session() as session:
-        roster = session.execute(
-            select(User.discord_id)
-            .join(Participant, Participant.user_id == User.id)
-            .where(Participant.game_id == second.id)
-            .order_by(Participant.position)
-        ).scalars()
-        assert list(roster) == players[:2]
+    assert roster_of(second.id) == players[:2]
     dms = [
         SendDm.model_validate(e.data)
         for e in publisher.envelopes
@@ -118,6 +111,34 @@ async def test_carry_over_pre_confirms_the_last_players_and_tells_them(db_url):
     ]
     assert sorted(int(d.recipient_discord_id) for d in dms) == sorted(players[:2])
     assert {(d.kind, d.game_id) for d in dms} == {(DmKind.CARRIED_OVER, second.id)}
+
+
+async def test_a_player_who_left_the_server_is_not_carried(db_url):
+    await seed_channel()
+    plan, first_id = await create_weekly(hours_ahead=24, carry=CarryMode.CARRY, max_players=3)
+    stays, leaves = player_id(), player_id()
+    for discord_id in (stays, leaves):
+        async with get_db_session() as session:
+            await signups.join_game(session, member(discord_id), first_id)
+    async with get_db_session() as session:
+        user_id = await session.scalar(select(User.id).where(User.discord_id == leaves))
+        await members.record_left(session, user_id, GUILD_ID, utcnow())
+        await session.commit()
+    with get_sync_db_session() as session:
+        materialise_all(session, utcnow(), KeepingPublisher())
+    assert roster_of(occurrences(plan.id)[1].id) == [stays]
+
+
+def roster_of(game_id: int) -> list[int]:
+    with get_sync_db_session() as session:
+        return list(
+            session.execute(
+                select(User.discord_id)
+                .join(Participant, Participant.user_id == User.id)
+                .where(Participant.game_id == game_id)
+                .order_by(Participant.position)
+            ).scalars()
+        )
 
 
 @pytest.mark.postgres_only

@@ -28,6 +28,7 @@ from game_scheduler.models import (
     GameSeries,
     GameStatus,
     Guild,
+    GuildMember,
     Participant,
     Reminder,
     User,
@@ -203,7 +204,15 @@ def _carry_over(session: Session, plan: GameSeries, game_id: int, start: datetim
     ordered = session.scalars(
         select(Participant).where(Participant.game_id == previous.id).order_by(Participant.position)
     ).all()
-    confirmed = waitlist.split(list(ordered), previous.max_players).confirmed
+    departed = set(
+        session.scalars(
+            select(GuildMember.user_id).where(
+                GuildMember.guild_id == plan.guild_id, GuildMember.left_at.is_not(None)
+            )
+        )
+    )
+    seated = waitlist.split(list(ordered), previous.max_players).confirmed
+    confirmed = [p for p in seated if p.user_id not in departed]  # never carry one who left
     users = {p.user_id: p.user for p in confirmed}
     carried = series.carried_players([p.user_id for p in confirmed], plan.max_players)
     for position, user_id in enumerate(carried, start=1):
