@@ -128,3 +128,14 @@ def test_bad_choices_are_all_named() -> None:
 
 def test_carry_keeps_the_order_up_to_the_new_cap() -> None:
     assert series.carried_players([3, 1, 3, 2], 2) == [3, 1]
+
+
+def test_a_start_in_the_spring_gap_is_taken_at_the_shifted_wall_time() -> None:
+    # 02:30 does not exist in Berlin on 28 March 2027; zoneinfo reads it with the winter offset.
+    first = datetime(2027, 3, 21, 2, 30, tzinfo=BERLIN)  # a Sunday
+    starts = series.next_starts("FREQ=WEEKLY", first, BERLIN, first - timedelta(1), 3)
+    assert [s.astimezone(BERLIN).strftime("%d %H:%M") for s in starts] == [
+        "21 02:30",
+        "28 03:30",
+        "04 02:30",
+    ]

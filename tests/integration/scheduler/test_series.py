@@ -180,3 +180,18 @@ async def test_the_task_runs_on_a_real_worker(pg_db_url, celery_app, worker):
         return count == 2
 
     wait_for(two_occurrences)
+
+
+async def test_a_series_that_cannot_be_expanded_does_not_hold_back_the_others(db_url):
+    await seed_channel()
+    broken, _ = await create_weekly(hours_ahead=24)
+    good, _ = await create_weekly(hours_ahead=30)
+    with get_sync_db_session() as session:
+        row = session.get(GameSeries, broken.id)
+        assert row is not None
+        row.rrule = "FREQ=SOMETIMES"  # written before the rules refused it, say
+        session.commit()
+    with get_sync_db_session() as session:
+        made = materialise_all(session, utcnow(), KeepingPublisher())
+    assert [m.series_id for m in made] == [good.id]
+    assert len(occurrences(good.id)) == 2

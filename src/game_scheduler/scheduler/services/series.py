@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from game_scheduler.config import get_settings
@@ -58,7 +59,14 @@ def materialise_all(
     session.commit()
     made: list[Made] = []
     for series_id in ids:
-        made += materialise_one(session, series_id, now, publisher)
+        try:
+            made += materialise_one(session, series_id, now, publisher)
+        except (OperationalError, InterfaceError):
+            raise  # an outage: the task fails and beat runs it again
+        except Exception:
+            # One series that cannot be expanded must not hold back the others.
+            session.rollback()
+            log.exception("series %d could not be materialised", series_id)
     if made:
         log.info("series occurrences materialised: %d", len(made))
     return made
