@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     relay_outbox_interval: float = 5.0
     retention_days: float = 30.0
     retention_interval: float = 3600.0
+    # How often series occurrences are materialised ahead (the window is 2 games or 14 days).
+    series_interval: float = 300.0
 
     # Where ``game-scheduler beat`` keeps its schedule state; by default under the XDG state
     # directory ($XDG_STATE_HOME, else ~/.local/state), never the working directory.

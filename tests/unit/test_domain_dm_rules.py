@@ -106,3 +106,11 @@ def test_a_demotion_holds_only_while_the_player_waits():
     assert expiry_reason(dm_rules.DEMOTED, START, SEATED, game()) == (
         "the recipient is no longer on the waitlist"
     )
+
+
+def test_a_carry_over_notice_holds_only_while_the_player_keeps_the_seat():
+    assert expiry_reason(dm_rules.CARRIED_OVER, START, SEATED, game()) is None
+    assert expiry_reason(dm_rules.CARRIED_OVER, START, STRANGER, game()) == (
+        "the recipient is no longer a confirmed player"
+    )
+    assert expiry_reason(dm_rules.CARRIED_OVER, START, SEATED, game(GameStatus.CANCELLED))

@@ -22,3 +22,12 @@ def test_notices_after_a_leave_reschedule_and_cancel():
     ]
     assert [n.recipient for n in notices.after_reschedule(players, 2)] == ["a", "b"]
     assert [n.recipient for n in notices.after_cancel(players)] == players
+
+
+def test_carried_players_are_each_told_once():
+    from game_scheduler.domain.notices import DmKind, Notice, after_carry_over
+
+    assert after_carry_over(["ann", "bob"]) == [
+        Notice("ann", DmKind.CARRIED_OVER),
+        Notice("bob", DmKind.CARRIED_OVER),
+    ]

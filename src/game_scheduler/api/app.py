@@ -22,6 +22,7 @@ from game_scheduler.api.routes import (
     health,
     history,
     me,
+    series,
     signups,
     templates,
 )
@@ -114,4 +115,5 @@ def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI
     app.include_router(signups.router)
     app.include_router(templates.router)
     app.include_router(history.router)
+    app.include_router(series.router)
     return app

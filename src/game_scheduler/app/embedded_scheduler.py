@@ -15,6 +15,7 @@ from game_scheduler.scheduler.services.due_reminders import find_due_reminders, 
 from game_scheduler.scheduler.services.game_status import advance_game_statuses
 from game_scheduler.scheduler.services.notification_service import NotificationService
 from game_scheduler.scheduler.services.retention import purge_old_rows
+from game_scheduler.scheduler.services.series import materialise_all
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class EmbeddedScheduler:
             self.advance_statuses: settings.update_status_interval,
             self.relay: settings.relay_outbox_interval,
             self.purge: settings.retention_interval,
+            self.materialise_series: settings.series_interval,
         }
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedded-scheduler", daemon=True)
@@ -77,6 +79,11 @@ class EmbeddedScheduler:
         """Delete published events and delivery records older than RETENTION_DAYS."""
         with get_sync_db_session() as session:
             purge_old_rows(session, utcnow(), get_settings().retention_days)
+
+    def materialise_series(self) -> None:
+        """Create the series occurrences now in the window, announced like any new game."""
+        with get_sync_db_session() as session:
+            materialise_all(session, utcnow(), self._publisher)
 
     def _run(self) -> None:
         last_run = dict.fromkeys(self._intervals, 0.0)

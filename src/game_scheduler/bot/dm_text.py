@@ -24,6 +24,10 @@ def dm_text(dm: SendDm) -> str:
         DmKind.RESCHEDULED: f"{title} was moved: it now starts {at} ({relative}).",
         DmKind.REMOVED: f"The host removed you from {title} ({at}).",
         DmKind.ATTENDANCE: f"{title} ({at}) is over. Mark who came and who didn't show:",
+        DmKind.CARRIED_OVER: (
+            f"You played the last one, so you're confirmed for the next {title} ({at})."
+            " Can't make it? Press Leave on the announcement so someone else gets the seat."
+        ),
     }
     text = lines[dm.kind]
     link = dm.url or f"https://discord.com/channels/{dm.guild_discord_id}/{dm.channel_discord_id}"

@@ -15,6 +15,7 @@ CANCELLATION = DmKind.CANCELLATION
 RESCHEDULED = DmKind.RESCHEDULED
 REMOVED = DmKind.REMOVED
 ATTENDANCE = DmKind.ATTENDANCE
+CARRIED_OVER = DmKind.CARRIED_OVER
 
 # Per-user limit on DMs about one game (issue 12): reminders, the one cancellation and the one
 # attendance prompt are exempt.
@@ -61,7 +62,7 @@ def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | 
             return "the game was rescheduled again since"
         if recipient_id != game.host_id and recipient_id not in game.player_ids:
             return "the recipient left the game"
-    elif kind == WAITLIST_PROMOTION:
+    elif kind in (WAITLIST_PROMOTION, CARRIED_OVER):
         if recipient_id not in game.confirmed_ids:
             return "the recipient is no longer a confirmed player"
     elif kind == DEMOTED:

@@ -26,6 +26,7 @@ class DmKind(enum.StrEnum):
     RESCHEDULED = "rescheduled"
     REMOVED = "removed"
     ATTENDANCE = "attendance"
+    CARRIED_OVER = "carried_over"  # pre-confirmed in a series' next game (carry mode)
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,8 @@ def after_cancel(ordered: Sequence[T]) -> list[Notice[T]]:
 def after_completion(host: T, confirmed: Sequence[T]) -> list[Notice[T]]:
     """A completed game with confirmed players asks its host, once, to mark who came."""
     return [Notice(host, DmKind.ATTENDANCE)] if confirmed else []
+
+
+def after_carry_over(carried: Sequence[T]) -> list[Notice[T]]:
+    """Players pre-confirmed in a series' new occurrence are told, so they can leave in time."""
+    return [Notice(p, DmKind.CARRIED_OVER) for p in carried]

@@ -10,6 +10,7 @@ from game_scheduler.models.history import Attendance, GameTemplate
 from game_scheduler.models.outbox import DmDelivery, OutboxEvent, ProcessedEvent
 from game_scheduler.models.reminder import Reminder
 from game_scheduler.models.security import GuildMember, RateEvent
+from game_scheduler.models.series import GameSeries
 from game_scheduler.models.user import User, new_calendar_token
 from game_scheduler.models.web_session import OAuthState, WebSession
 
@@ -19,6 +20,7 @@ __all__ = [
     "Channel",
     "DmDelivery",
     "Game",
+    "GameSeries",
     "GameStatus",
     "GameTemplate",
     "Guild",

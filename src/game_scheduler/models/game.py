@@ -31,6 +31,8 @@ class Game(Base):
     __table_args__ = (
         Index("ix_game_status_scheduled_at", "status", "scheduled_at"),
         CheckConstraint("max_players >= 1", name="max_players_positive"),
+        # One game per series occurrence: materialising twice (two beats) inserts nothing twice.
+        UniqueConstraint("series_id", "occurrence_start"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
@@ -61,6 +63,11 @@ class Game(Base):
     # and sets shown to what it had read once Discord shows it (plain UPDATEs, not version bumps).
     announcement_wanted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     announcement_shown: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A series occurrence: its series, and the rule's original start (kept when it is moved).
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("game_series.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -21,6 +21,7 @@ SEND_NOTIFICATION = "scheduler.send_game_notification"
 UPDATE_GAME_STATUSES = "scheduler.update_game_statuses"
 RELAY_OUTBOX = "scheduler.relay_outbox"
 PURGE_OLD_ROWS = "scheduler.purge_old_rows"
+MATERIALISE_SERIES = "scheduler.materialise_series"
 
 MIN_EXPIRES_SECONDS = 10.0
 
@@ -30,6 +31,7 @@ TASK_MODULES = [
     "game_scheduler.scheduler.tasks.update_game_status",
     "game_scheduler.scheduler.tasks.relay_outbox",
     "game_scheduler.scheduler.tasks.purge_old_rows",
+    "game_scheduler.scheduler.tasks.materialise_series",
     "game_scheduler.scheduler.instrumentation",  # metrics, logs, heartbeat: Celery's signals
 ]
 
@@ -46,6 +48,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         UPDATE_GAME_STATUSES: settings.update_status_interval,
         RELAY_OUTBOX: settings.relay_outbox_interval,
         PURGE_OLD_ROWS: settings.retention_interval,
+        MATERIALISE_SERIES: settings.series_interval,
     }
     return {
         name: {
@@ -98,3 +101,4 @@ def _catch_up_at_start(**_: Any) -> None:
     """Beat runs an interval task only after one interval; a restarted beat catches up at once."""
     app.send_task(CHECK_NOTIFICATIONS, expires=get_settings().check_notifications_interval)
     app.send_task(UPDATE_GAME_STATUSES, expires=get_settings().update_status_interval)
+    app.send_task(MATERIALISE_SERIES, expires=get_settings().series_interval)

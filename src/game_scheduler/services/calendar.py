@@ -56,6 +56,11 @@ def _uid_domain() -> str:
     return urlsplit(get_settings().public_url).hostname or "game-scheduler"
 
 
+def series_uid(series_id: int) -> str:
+    """The UID a series' occurrences name as their parent (RELATED-TO)."""
+    return f"series-{series_id}@{_uid_domain()}"
+
+
 def _standing_line(standing: Standing, place: int | None) -> str:
     return {
         Standing.HOST: "You are hosting this game.",
@@ -73,6 +78,9 @@ def game_event(game: Game, standing: Standing, place: int | None) -> Event:
     event.add("dtstart", game.scheduled_at)
     event.add("dtend", ends_at(game.scheduled_at, game.duration_minutes))
     event.add("sequence", game.version)
+    if game.series_id is not None:
+        # Each occurrence has its own UID (own roster, own edits); the series is its parent.
+        event.add("related-to", series_uid(game.series_id), parameters={"RELTYPE": "PARENT"})
     summary = game.title
     if standing is Standing.WAITLISTED:
         summary = f"{summary} (waitlist #{place})"

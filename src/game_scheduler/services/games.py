@@ -108,6 +108,13 @@ def _first_set(*values: int | None) -> int:
 
 async def create_game(session: AsyncSession, actor: permissions.Actor, draft: GameDraft) -> Game:
     """Post a new game and schedule its reminders."""
+    game = await stage_new_game(session, actor, draft)
+    await commit_and_publish(session)
+    return game
+
+
+async def stage_new_game(session: AsyncSession, actor: permissions.Actor, draft: GameDraft) -> Game:
+    """The new game, its reminders and game.created in the caller's transaction (uncommitted)."""
     now = utcnow()
     settings = get_settings()
     channel = await _load_channel(session, actor, draft.channel_discord_id)
@@ -162,7 +169,6 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
     await session.flush()
     await sync_reminders(session, game, now)
     game_events.stage_game_event(session, EventType.GAME_CREATED, game)
-    await commit_and_publish(session)
     return game
 
 

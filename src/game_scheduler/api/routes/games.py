@@ -12,7 +12,7 @@ from game_scheduler.api.schemas.games import GameCreate, GameDetailOut, GamePage
 from game_scheduler.api.schemas.types import MAX_ID, Snowflake, UtcDateTime
 from game_scheduler.errors import ValidationError
 from game_scheduler.models import GameStatus
-from game_scheduler.services import games, queries
+from game_scheduler.services import games, queries, series
 
 router = APIRouter(prefix="/api/v1/games", tags=["games"])
 
@@ -50,7 +50,11 @@ async def list_games(
 async def create_game(db: DbSession, actor: WritingActor, body: GameCreate) -> GameDetailOut:
     """Post a game in a channel (needs a host role there, or Manage Server)."""
     try:
-        game = await games.create_game(db, actor, body.to_draft())
+        if body.recurrence is None:
+            game = await games.create_game(db, actor, body.to_draft())
+        else:
+            recurrence = body.recurrence.to_recurrence()
+            _, game = await series.create_series(db, actor, body.to_draft(), recurrence)
     except ValidationError as error:
         if error.field != "channel_discord_id":
             raise
@@ -68,8 +72,14 @@ async def get_game(db: DbSession, actor: CurrentActor, game_id: GameId) -> GameD
 async def update_game(
     db: DbSession, actor: WritingActor, game_id: GameId, body: GameUpdate
 ) -> GameDetailOut:
-    """Edit or reschedule (host, bot manager or Manage Server); 409 if ``version`` is stale."""
-    await games.update_game(db, actor, game_id, body.to_changes(), body.version)
+    """Edit or reschedule (host, bot manager or Manage Server); 409 if ``version`` is stale.
+
+    ``scope: "following"`` on a series game changes it and every later one (splits the series).
+    """
+    if body.scope == "following":
+        await series.update_following(db, actor, game_id, body.to_changes(), body.version)
+    else:
+        await games.update_game(db, actor, game_id, body.to_changes(), body.version)
     return GameDetailOut.of_detail(await queries.get_game(db, actor, game_id))
 
 

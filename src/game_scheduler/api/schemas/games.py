@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from game_scheduler.api.schemas.recurrence import RecurrenceIn
 from game_scheduler.api.schemas.types import Snowflake
 from game_scheduler.api.schemas.zoned import LocalOrUtcDateTime, ZoneName, zoned_to_utc
 from game_scheduler.domain import games as rules
@@ -44,12 +45,13 @@ class GameCreate(BaseModel):
     max_players: Players | None = None
     min_players: Players = 1
     reminder_offsets: Offsets | None = None
+    recurrence: RecurrenceIn | None = None  # makes the game the first of a series
 
     _zoned = field_validator("scheduled_at")(zoned_to_utc)
 
     def to_draft(self) -> GameDraft:
         """The service's input."""
-        data = self.model_dump(exclude={"channel_id", "timezone"})
+        data = self.model_dump(exclude={"channel_id", "timezone", "recurrence"})
         return GameDraft(channel_discord_id=self.channel_id, **data)
 
 
@@ -72,12 +74,14 @@ class GameUpdate(BaseModel):
     max_players: Players | None = None
     min_players: Players | None = None
     reminder_offsets: Offsets | None = None
+    # For a series game: "this" game only, or "following" (this and the later ones: a split).
+    scope: Literal["this", "following"] = "this"
 
     _zoned = field_validator("scheduled_at")(zoned_to_utc)
 
     def to_changes(self) -> GameChanges:
         """The service's input, keeping which fields were sent."""
-        sent = self.model_dump(exclude_unset=True, exclude={"version", "timezone"})
+        sent = self.model_dump(exclude_unset=True, exclude={"version", "timezone", "scope"})
         return GameChanges(**sent)
 
 
@@ -154,6 +158,8 @@ class GameOut(BaseModel):
     my_waitlist_position: int | None
     created_at: datetime
     updated_at: datetime
+    series_id: int | None = None
+    occurrence_start: datetime | None = None
 
     @staticmethod
     def _fields(game: Game, players: int, rank: int | None) -> dict[str, object]:
@@ -181,6 +187,8 @@ class GameOut(BaseModel):
             "my_waitlist_position": place,
             "created_at": game.created_at,
             "updated_at": game.updated_at,
+            "series_id": game.series_id,
+            "occurrence_start": game.occurrence_start,
         }
 
     @classmethod

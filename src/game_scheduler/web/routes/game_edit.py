@@ -11,7 +11,7 @@ from game_scheduler.domain.status import FINAL
 from game_scheduler.domain.zones import zone_names
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
 from game_scheduler.models import GameTemplate
-from game_scheduler.services import games, queries, settings, templates, zones
+from game_scheduler.services import games, queries, series, settings, templates, zones
 from game_scheduler.services.auth.principal import Principal
 from game_scheduler.services.reminders import inherited_offsets
 from game_scheduler.web.deps import DashboardRoute, DbSession, DiscordId, GameId, Posted, Viewer
@@ -20,6 +20,7 @@ from game_scheduler.web.forms import FORM_ERROR, add_error
 from game_scheduler.web.game_form import FIELDS, ChannelChoice, GameForm, channel_choices
 from game_scheduler.web.prefill import prefilled
 from game_scheduler.web.rendering import render
+from game_scheduler.web.series_form import RENAME, SCOPE_FIELD, WEEKDAYS_FIELD, RepeatForm
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
@@ -32,6 +33,7 @@ def _render_new(
     form: GameForm,
     status: int = 200,
     templates: list[GameTemplate] | None = None,
+    repeat: RepeatForm | None = None,
 ) -> Response:
     chosen = form.values["channel_discord_id"]
     context = {
@@ -48,6 +50,7 @@ def _render_new(
         "default_duration": get_settings().default_duration_minutes,
         "zone_names": zone_names(),
         "templates": templates or [],
+        "repeat": repeat or RepeatForm.blank(),
     }
     return render(request, "game_form.html", context, viewer=principal, status=status)
 
@@ -93,6 +96,10 @@ async def create_game(
     view = await settings.get_guild(db, actor, guild_id)
     choices = channel_choices(view, actor)
     form = GameForm.posted({name: post.text(name) for name in FIELDS})
+    repeat = RepeatForm.posted(
+        {name: post.text(name) for name in RepeatForm.blank().values}, post.texts(WEEKDAYS_FIELD)
+    )
+    recurrence = repeat.recurrence(form.errors)
     chosen = next(
         (c for c in choices if str(c.discord_id) == form.values["channel_discord_id"]), None
     )
@@ -102,14 +109,18 @@ async def create_game(
             form.errors["channel_discord_id"] = "choose a channel you may post games in"
         else:
             try:
-                game = await games.create_game(db, actor, draft)
+                if recurrence is None:
+                    game = await games.create_game(db, actor, draft)
+                else:
+                    _, game = await series.create_series(db, actor, draft, recurrence)
             except ValidationError as error:
-                add_error(form.errors, error)
+                add_error(form.errors, error, RENAME)
             except (NotAllowed, NotFound) as error:
                 form.errors["channel_discord_id"] = str(error)
             else:
-                return redirect(f"/games/{game.id}", "success", "Game created.")
-    return _render_new(request, post.principal, view, choices, form, status=422)
+                done = "Series created: the next games appear ahead of time." if recurrence else ""
+                return redirect(f"/games/{game.id}", "success", done or "Game created.")
+    return _render_new(request, post.principal, view, choices, form, status=422, repeat=repeat)
 
 
 def _render_edit(
@@ -157,8 +168,10 @@ async def update_game(request: Request, db: DbSession, post: Posted, game_id: Ga
     parsed = form.changes(detail.game)
     if parsed is not None:
         changes, version = parsed
+        following = post.text(SCOPE_FIELD) == "following" and detail.game.series_id is not None
+        update = series.update_following if following else games.update_game
         try:
-            await games.update_game(db, post.principal.actor, game_id, changes, version)
+            await update(db, post.principal.actor, game_id, changes, version)
         except ValidationError as error:
             add_error(form.errors, error)
         except StaleVersion as error:

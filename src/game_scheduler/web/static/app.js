@@ -179,7 +179,16 @@ function focusErrors() {
   if (summary) summary.focus();
 }
 
+function fillBrowserZone() {
+  // The series keeps its local time in this zone; offer the browser's own unless one was typed.
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  document.querySelectorAll("[data-browser-zone]").forEach((input) => {
+    if (zone && (input.value === "" || input.value === "UTC")) input.value = zone;
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  fillBrowserZone();
   localiseTimes();
   localiseDiscordTimes();
   setInterval(localiseDiscordTimes, 30000);
