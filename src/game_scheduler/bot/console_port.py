@@ -92,9 +92,17 @@ class ConsolePort:
         )
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
     ) -> None:
         text = content if embed is None else f"{content}\n{render_embed(embed)}"
+        if view is not None:  # the console cannot click: the game's web page answers offers
+            labels = [getattr(item, "label", None) or "" for item in view.children]
+            text += "\n" + " ".join(f"[{label}]" for label in labels)
         self._record(ConsoleMessage("dm", f"user {user_id}", text))
 
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:

@@ -14,9 +14,14 @@ DEMOTED = DmKind.DEMOTED
 CANCELLATION = DmKind.CANCELLATION
 RESCHEDULED = DmKind.RESCHEDULED
 REMOVED = DmKind.REMOVED
+SEAT_OFFER = DmKind.SEAT_OFFER
+RECONFIRM = DmKind.RECONFIRM
+OFFER_LAPSED = DmKind.OFFER_LAPSED
+SEAT_SUMMARY = DmKind.SEAT_SUMMARY
 
 # Per-user limit on DMs about one game (issue 12): reminders and the one cancellation are exempt.
-RATE_LIMIT_EXEMPT = frozenset({REMINDER, CANCELLATION})
+# Seat offers and re-confirmations ask for an answer: they are exempt too.
+RATE_LIMIT_EXEMPT = frozenset({REMINDER, CANCELLATION, SEAT_OFFER, RECONFIRM})
 RATE_LIMIT_COUNT = 3
 RATE_LIMIT_WINDOW = timedelta(hours=1)
 
@@ -30,13 +35,16 @@ class GameNow:
     host_id: int
     confirmed_ids: frozenset[int]
     waitlisted_ids: frozenset[int]
+    open_offer_ids: frozenset[int] = frozenset()  # read only for DMs that carry an offer
 
     @property
     def player_ids(self) -> frozenset[int]:
         return self.confirmed_ids | self.waitlisted_ids
 
 
-def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | None) -> str | None:
+def expiry_reason(
+    kind: str, starts_at: int, recipient_id: int, game: GameNow | None, offer_id: int | None = None
+) -> str | None:
     """None when the DM still holds; otherwise why sending it now would be wrong or stale."""
     if game is None:
         return "the game no longer exists"
@@ -44,6 +52,8 @@ def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | 
         return None if game.status is GameStatus.CANCELLED else "the game is not cancelled"
     if game.status is not GameStatus.SCHEDULED:
         return f"the game is {game.status.value.lower().replace('_', ' ')}"
+    if kind in (SEAT_OFFER, RECONFIRM):
+        return None if offer_id in game.open_offer_ids else "the offer is no longer open"
     moved = starts_at != game.starts_at
     if kind == REMINDER:
         if moved:
@@ -61,7 +71,7 @@ def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | 
     elif kind == DEMOTED:
         if recipient_id not in game.waitlisted_ids:
             return "the recipient is no longer on the waitlist"
-    elif kind == REMOVED and recipient_id in game.player_ids:
+    elif kind in (REMOVED, OFFER_LAPSED) and recipient_id in game.player_ids:
         return "the recipient re-joined the game since"
     return None
 

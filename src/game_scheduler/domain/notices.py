@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from game_scheduler.domain import waitlist
+from game_scheduler.domain.offers import SeatMode
 
 T = TypeVar("T")
 
@@ -25,6 +26,10 @@ class DmKind(enum.StrEnum):
     CANCELLATION = "cancellation"
     RESCHEDULED = "rescheduled"
     REMOVED = "removed"
+    SEAT_OFFER = "seat_offer"  # a freed seat, Accept / Pass, while the offer is open
+    RECONFIRM = "reconfirm"  # the game moved: Keep / Can't, while the question is open
+    OFFER_LAPSED = "offer_lapsed"  # the offered player did not answer; the seat moved on
+    SEAT_SUMMARY = "seat_summary"  # to the host: who took the freed seat, or nobody did
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,18 @@ def after_reschedule(ordered: Sequence[T], max_players: int) -> list[Notice[T]]:
 def after_cancel(ordered: Sequence[T]) -> list[Notice[T]]:
     """A cancellation is news for everyone signed up, waitlist included."""
     return [Notice(p, DmKind.CANCELLATION) for p in ordered]
+
+
+def in_seat_mode(notices: list[Notice[T]], mode: SeatMode) -> list[Notice[T]]:
+    """In offer mode a freed seat is offered (Accept / Pass) instead of given at once."""
+    if mode is SeatMode.INSTANT:
+        return notices
+    return [
+        Notice(n.recipient, DmKind.SEAT_OFFER) if n.kind is DmKind.WAITLIST_PROMOTION else n
+        for n in notices
+    ]
+
+
+def after_reschedule_with_reconfirm(ordered: Sequence[T], max_players: int) -> list[Notice[T]]:
+    """The host asked to re-confirm: the confirmed players are asked Keep / Can't instead."""
+    return [Notice(p, DmKind.RECONFIRM) for p in waitlist.split(ordered, max_players).confirmed]

@@ -8,6 +8,7 @@ from game_scheduler.models.guild import Channel, Guild, Role
 from game_scheduler.models.heartbeat import ProcessHeartbeat
 from game_scheduler.models.outbox import DmDelivery, OutboxEvent, ProcessedEvent
 from game_scheduler.models.reminder import Reminder
+from game_scheduler.models.seat_offer import SeatOffer
 from game_scheduler.models.security import GuildMember, RateEvent
 from game_scheduler.models.user import User, new_calendar_token
 from game_scheduler.models.web_session import OAuthState, WebSession
@@ -29,6 +30,7 @@ __all__ = [
     "Reminder",
     "ReminderStatus",
     "Role",
+    "SeatOffer",
     "UTCDateTime",
     "User",
     "WebSession",

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Enum,
     ForeignKey,
@@ -61,6 +62,10 @@ class Game(Base):
     # and sets shown to what it had read once Discord shows it (plain UPDATEs, not version bumps).
     announcement_wanted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     announcement_shown: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Seat offers (issue 16); None inherits the channel's, then the server's, then the default.
+    seat_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    offer_window_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reconfirm_frees_seat: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -69,7 +69,9 @@ async def update_game(
     db: DbSession, actor: WritingActor, game_id: GameId, body: GameUpdate
 ) -> GameDetailOut:
     """Edit or reschedule (host, bot manager or Manage Server); 409 if ``version`` is stale."""
-    await games.update_game(db, actor, game_id, body.to_changes(), body.version)
+    await games.update_game(
+        db, actor, game_id, body.to_changes(), body.version, reconfirm=body.reconfirm
+    )
     return GameDetailOut.of_detail(await queries.get_game(db, actor, game_id))
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from game_scheduler.api.schemas.types import Snowflake, UtcDateTime
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import waitlist
+from game_scheduler.domain.offers import WINDOW_MINUTES_MAX
 from game_scheduler.domain.reminders import MAX_OFFSET_MINUTES, MAX_OFFSETS
 from game_scheduler.domain.status import ends_at
 from game_scheduler.models import Game, GameStatus, Participant, User
@@ -25,6 +26,8 @@ Text = Annotated[str, Field(max_length=rules.TEXT_MAX)]
 Location = Annotated[str, Field(max_length=rules.LOCATION_MAX)]
 Duration = Annotated[int, Field(ge=1, le=rules.DURATION_MAX_MINUTES)]
 Players = Annotated[int, Field(ge=1, le=rules.MAX_PLAYERS_LIMIT)]
+SeatModeIn = Literal["offer", "instant"]
+OfferWindow = Annotated[int, Field(ge=1, le=WINDOW_MINUTES_MAX)]
 
 
 class GameCreate(BaseModel):
@@ -42,6 +45,9 @@ class GameCreate(BaseModel):
     max_players: Players | None = None
     min_players: Players = 1
     reminder_offsets: Offsets | None = None
+    seat_mode: SeatModeIn | None = None
+    offer_window_minutes: OfferWindow | None = None
+    reconfirm_frees_seat: bool | None = None
 
     def to_draft(self) -> GameDraft:
         """The service's input."""
@@ -67,10 +73,15 @@ class GameUpdate(BaseModel):
     max_players: Players | None = None
     min_players: Players | None = None
     reminder_offsets: Offsets | None = None
+    seat_mode: SeatModeIn | None = None
+    offer_window_minutes: OfferWindow | None = None
+    reconfirm_frees_seat: bool | None = None
+    # With a new scheduled_at: confirmed players are asked to Keep or give up their seats.
+    reconfirm: bool = False
 
     def to_changes(self) -> GameChanges:
         """The service's input, keeping which fields were sent."""
-        return GameChanges(**self.model_dump(exclude_unset=True, exclude={"version"}))
+        return GameChanges(**self.model_dump(exclude_unset=True, exclude={"version", "reconfirm"}))
 
 
 class PlayerAdd(BaseModel):
@@ -138,6 +149,9 @@ class GameOut(BaseModel):
     max_players: int
     min_players: int
     reminder_offsets: list[int] | None
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
     status: GameStatus
     version: int
     confirmed_count: int
@@ -165,6 +179,9 @@ class GameOut(BaseModel):
             "max_players": game.max_players,
             "min_players": game.min_players,
             "reminder_offsets": game.reminder_offsets,
+            "seat_mode": game.seat_mode,
+            "offer_window_minutes": game.offer_window_minutes,
+            "reconfirm_frees_seat": game.reconfirm_frees_seat,
             "status": game.status,
             "version": game.version,
             "confirmed_count": min(players, game.max_players),

@@ -1,0 +1,101 @@
+"""Expire seat offers and re-confirmations whose window has passed, exactly once each.
+
+Per game: take the game's lock with ``SKIP LOCKED`` (another worker or an answering player
+holds it: that game is left to them and found again next run), read its open offers again
+under the lock, resolve the lapsed ones and stage their events, commit. Offers are only
+written under their game's lock, so two runs never both expire one, and a run killed before
+its commit leaves the offers open for the next. On SQLite ``lock_for_write_sync`` serialises
+the whole transaction instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from game_scheduler.database import lock_for_write_sync
+from game_scheduler.domain.offers import Outcome
+from game_scheduler.messaging.outbox import SyncEventPublisher, commit_and_publish_sync
+from game_scheduler.models import Game, GameStatus, Participant, SeatOffer
+from game_scheduler.seats import offers as seats
+
+log = logging.getLogger(__name__)
+
+GAMES_PER_RUN = 100
+
+
+def _due(now: datetime) -> list[ColumnElement[bool]]:
+    """Open offers that lapsed, or whose game is no longer scheduled (they end unanswered)."""
+    return [
+        SeatOffer.resolved_at.is_(None),
+        or_(SeatOffer.expires_at <= now, Game.status != GameStatus.SCHEDULED),
+    ]
+
+
+def games_with_lapsed_offers(session: Session, now: datetime) -> list[int]:
+    """Ids of games with something to expire, soonest first (no locks: a hint)."""
+    rows = session.execute(
+        select(SeatOffer.game_id)
+        .join(Game, Game.id == SeatOffer.game_id)
+        .where(*_due(now))
+        .group_by(SeatOffer.game_id)
+        .order_by(func.min(SeatOffer.expires_at))
+        .limit(GAMES_PER_RUN)
+    ).scalars()
+    session.commit()
+    return list(rows)
+
+
+def expire_game_offers(
+    session: Session, game_id: int, now: datetime, publisher: SyncEventPublisher | None = None
+) -> int:
+    """Expire the game's lapsed offers in one transaction; how many. 0 if another run has it."""
+    lock_for_write_sync(session)
+    game = session.execute(
+        select(Game)
+        .where(Game.id == game_id)
+        .options(
+            joinedload(Game.guild, innerjoin=True),
+            joinedload(Game.channel, innerjoin=True),
+            joinedload(Game.host, innerjoin=True),
+            selectinload(Game.participants).selectinload(Participant.user),
+        )
+        .with_for_update(of=Game, skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if game is None:
+        session.rollback()
+        return 0
+    offers = (
+        session.execute(
+            select(SeatOffer)
+            .join(Game, Game.id == SeatOffer.game_id)
+            .where(SeatOffer.game_id == game_id, *_due(now))
+            .order_by(SeatOffer.expires_at, SeatOffer.id)
+            .execution_options(populate_existing=True)
+        )
+        .scalars()
+        .all()
+    )
+    for offer in offers:
+        if game.status is not GameStatus.SCHEDULED:  # nothing to give: the question just ends
+            offer.resolved_at, offer.outcome = now, Outcome.WITHDRAWN.value
+        elif offer.resolved_at is None:
+            seats.resolve(session, game, offer, Outcome.EXPIRED, now)
+    commit_and_publish_sync(session, publisher)
+    return len(offers)
+
+
+def expire_lapsed_offers(
+    session: Session, now: datetime, publisher: SyncEventPublisher | None = None
+) -> int:
+    """Every game's lapsed offers, each game in its own short transaction; how many expired."""
+    expired = 0
+    for game_id in games_with_lapsed_offers(session, now):
+        expired += expire_game_offers(session, game_id, now, publisher)
+    if expired:
+        log.info("seat offers expired: %d", expired)
+    return expired
