@@ -50,13 +50,10 @@ async def answer_offer(
     if offer.user_discord_id != actor.discord_id:
         raise NotAllowed("this offer is for another player")
     kind = OfferKind(offer.kind)
-    if offer.resolved_at is not None or game.status is not GameStatus.SCHEDULED:
-        await session.rollback()
-        raise OfferClosed(
-            "this offer has lapsed or was already answered"
-            if game.status is GameStatus.SCHEDULED
-            else "this game is no longer open"
-        )
+    if game.status is not GameStatus.SCHEDULED:
+        raise OfferClosed("this game is no longer open")
+    if offer.resolved_at is not None:
+        raise OfferClosed("this offer has lapsed or was already answered")
     outcome = Outcome.ACCEPTED if accept else Outcome.DECLINED
     holds = await session.run_sync(seats.resolve, game, offer, outcome, utcnow())
     await commit_and_publish(session)

@@ -37,16 +37,20 @@ def _due(now: datetime) -> list[ColumnElement[bool]]:
 
 def games_with_lapsed_offers(session: Session, now: datetime) -> list[int]:
     """Ids of games with something to expire, soonest first (no locks: a hint)."""
-    rows = session.execute(
-        select(SeatOffer.game_id)
-        .join(Game, Game.id == SeatOffer.game_id)
-        .where(*_due(now))
-        .group_by(SeatOffer.game_id)
-        .order_by(func.min(SeatOffer.expires_at))
-        .limit(GAMES_PER_RUN)
-    ).scalars()
+    game_ids = (
+        session.execute(
+            select(SeatOffer.game_id)
+            .join(Game, Game.id == SeatOffer.game_id)
+            .where(*_due(now))
+            .group_by(SeatOffer.game_id)
+            .order_by(func.min(SeatOffer.expires_at))
+            .limit(GAMES_PER_RUN)
+        )
+        .scalars()
+        .all()
+    )
     session.commit()
-    return list(rows)
+    return list(game_ids)
 
 
 def expire_game_offers(
