@@ -112,7 +112,9 @@ class DiscordClientPort:
     ) -> None:
         async with self._dm_slots, discord_errors():
             channel = await self._dm_channel(user_id)
-            if view is not None:
+            if view is not None and embed is None:
+                await channel.send(content, view=view, nonce=nonce)
+            elif view is not None and embed is not None:
                 await channel.send(content, embed=embed, view=view, nonce=nonce)
             elif embed is None:
                 await channel.send(content, nonce=nonce)

@@ -156,8 +156,10 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
             else checks.run(validate_offsets, draft.reminder_offsets)
         ),
     }
-    for field in SEAT_SETTINGS:
-        fields[field] = checks.run(check_seat_setting, field, getattr(draft, field))
+    seat_settings = {
+        field: checks.run(check_seat_setting, field, getattr(draft, field))
+        for field in SEAT_SETTINGS
+    }
     checks.raise_any()
     host = await ensure_user(session, actor.discord_id, actor.username)
     game = Game(
@@ -167,6 +169,7 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
         status=GameStatus.SCHEDULED,
         participants=[],
         **fields,
+        **seat_settings,
     )
     session.add(game)
     await session.flush()

@@ -98,8 +98,12 @@ def expire_lapsed_offers(
 ) -> int:
     """Every game's lapsed offers, each game in its own short transaction; how many expired."""
     expired = 0
-    for game_id in games_with_lapsed_offers(session, now):
-        expired += expire_game_offers(session, game_id, now, publisher)
+    while True:
+        batch = games_with_lapsed_offers(session, now)
+        done = sum(expire_game_offers(session, game_id, now, publisher) for game_id in batch)
+        expired += done
+        if len(batch) < GAMES_PER_RUN or done == 0:  # all done, or the rest is locked elsewhere
+            break
     if expired:
         log.info("seat offers expired: %d", expired)
     return expired
