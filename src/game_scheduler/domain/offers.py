@@ -71,7 +71,7 @@ def check_window_minutes(value: int, field: str = "offer_window_minutes") -> int
     return value
 
 
-SEAT_SETTINGS = ("seat_mode", "offer_window_minutes", "reconfirm_frees_seat")
+SEAT_SETTINGS = frozenset({"seat_mode", "offer_window_minutes", "reconfirm_frees_seat"})
 
 
 def check_seat_setting(field: str, value: object) -> object:

@@ -197,3 +197,35 @@ async def test_a_move_without_reconfirm_only_tells_players(db_url):
     await _move(game, reconfirm=False)
     assert await _offers() == []
     assert [dm[1] for dm in await _dms()] == ["rescheduled"]
+
+
+async def test_seat_settings_inherit_game_then_channel_then_server(db_url):
+    from game_scheduler.services import settings as settings_service
+    from tests.support.factories import CHANNEL_ID, GUILD_ID
+
+    await seed_channel()
+    admin = member(HOST_ID, manage=True)
+    async with get_db_session() as session:
+        await settings_service.update_guild_settings(
+            session,
+            admin,
+            GUILD_ID,
+            settings_service.GuildSettingsChanges(seat_mode="offer", offer_window_minutes=10),
+        )
+    async with get_db_session() as session:
+        await settings_service.update_channel_settings(
+            session,
+            admin,
+            GUILD_ID,
+            CHANNEL_ID,
+            settings_service.ChannelSettingsChanges(offer_window_minutes=20),
+        )
+    for game_window, expected in ((None, 20), (45, 45)):
+        game = await create_game(max_players=1, offer_window_minutes=game_window)
+        a, b = member(player_id()), member(player_id())
+        await _join(game.id, a)
+        await _join(game.id, b)
+        await _leave(game.id, a)
+        offer = (await _offers())[-1]
+        assert offer.user_discord_id == b.discord_id  # offer mode comes from the server
+        assert offer.expires_at - offer.offered_at == timedelta(minutes=expected)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game_scheduler.api.schemas.games import Offsets, Players
+from game_scheduler.api.schemas.games import OfferWindow, Offsets, Players, SeatModeIn
 from game_scheduler.api.schemas.types import Snowflake
 from game_scheduler.models import Channel, Guild, Role
 from game_scheduler.services.auth.membership import GuildAccess
@@ -45,6 +45,9 @@ class ChannelOut(BaseModel):
     reminder_offsets: list[int] | None
     default_max_players: int | None
     host_role_ids: list[Snowflake] | None
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -57,6 +60,9 @@ class ChannelOut(BaseModel):
             reminder_offsets=channel.reminder_offsets,
             default_max_players=channel.default_max_players,
             host_role_ids=channel.host_role_ids,
+            seat_mode=channel.seat_mode,
+            offer_window_minutes=channel.offer_window_minutes,
+            reconfirm_frees_seat=channel.reconfirm_frees_seat,
         )
 
 
@@ -79,6 +85,9 @@ class GuildSettingsOut(BaseModel):
     default_max_players: int | None
     host_role_ids: list[Snowflake]
     manager_role_ids: list[Snowflake]
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
 
     @classmethod
     def of(cls, guild: Guild) -> GuildSettingsOut:
@@ -88,6 +97,9 @@ class GuildSettingsOut(BaseModel):
             default_max_players=guild.default_max_players,
             host_role_ids=guild.host_role_ids,
             manager_role_ids=guild.manager_role_ids,
+            seat_mode=guild.seat_mode,
+            offer_window_minutes=guild.offer_window_minutes,
+            reconfirm_frees_seat=guild.reconfirm_frees_seat,
         )
 
 
@@ -123,6 +135,9 @@ class GuildSettingsPatch(BaseModel):
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
     manager_role_ids: RoleIds | None = None
+    seat_mode: SeatModeIn | None = None
+    offer_window_minutes: OfferWindow | None = None
+    reconfirm_frees_seat: bool | None = None
 
     def to_changes(self) -> GuildSettingsChanges:
         """The service's input, keeping which fields were sent."""
@@ -138,6 +153,9 @@ class ChannelSettingsPatch(BaseModel):
     reminder_offsets: Offsets | None = None
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
+    seat_mode: SeatModeIn | None = None
+    offer_window_minutes: OfferWindow | None = None
+    reconfirm_frees_seat: bool | None = None
 
     def to_changes(self) -> ChannelSettingsChanges:
         """The service's input, keeping which fields were sent."""

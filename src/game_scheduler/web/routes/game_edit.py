@@ -131,7 +131,14 @@ async def update_game(request: Request, db: DbSession, post: Posted, game_id: Ga
     if parsed is not None:
         changes, version = parsed
         try:
-            await games.update_game(db, post.principal.actor, game_id, changes, version)
+            await games.update_game(
+                db,
+                post.principal.actor,
+                game_id,
+                changes,
+                version,
+                reconfirm=post.text("reconfirm") == "on",
+            )
         except ValidationError as error:
             add_error(form.errors, error)
         except StaleVersion as error:
