@@ -101,7 +101,8 @@ class ConsolePort:
     ) -> None:
         text = content if embed is None else f"{content}\n{render_embed(embed)}"
         if view is not None:  # the console cannot click: the game's web page answers offers
-            labels = [getattr(item, "label", None) or "" for item in view.children]
+            buttons = [getattr(item, "item", item) for item in view.children]  # DynamicItem
+            labels = [getattr(button, "label", None) or "" for button in buttons]
             text += "\n" + " ".join(f"[{label}]" for label in labels)
         self._record(ConsoleMessage("dm", f"user {user_id}", text))
 
