@@ -1,8 +1,8 @@
 """Expire seat offers and re-confirmations whose window has passed, exactly once each.
 
-Per game: take the game's lock with ``SKIP LOCKED`` (another worker or an answering player
-holds it: that game is left to them and found again next run), read its open offers again
-under the lock, resolve the lapsed ones and stage their events, commit. Offers are only
+Per batch of games: take their locks with ``SKIP LOCKED`` (a game another worker or an
+answering player holds is left to them and found again next run), read their open offers again
+under the locks, resolve the lapsed ones and stage their events, commit. Offers are only
 written under their game's lock, so two runs never both expire one, and a run killed before
 its commit leaves the offers open for the next. On SQLite ``lock_for_write_sync`` serialises
 the whole transaction instead.
@@ -11,6 +11,7 @@ the whole transaction instead.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -25,6 +26,8 @@ from game_scheduler.seats import offers as seats
 log = logging.getLogger(__name__)
 
 GAMES_PER_RUN = 100
+# Games expired in one transaction: fewer commits and broker round trips, short lock holds.
+GAMES_PER_TRANSACTION = 20
 
 
 def _due(now: datetime) -> list[ColumnElement[bool]]:
@@ -53,31 +56,44 @@ def games_with_lapsed_offers(session: Session, now: datetime) -> list[int]:
     return list(game_ids)
 
 
-def expire_game_offers(
-    session: Session, game_id: int, now: datetime, publisher: SyncEventPublisher | None = None
+def expire_games_offers(
+    session: Session,
+    game_ids: Sequence[int],
+    now: datetime,
+    publisher: SyncEventPublisher | None = None,
 ) -> int:
-    """Expire the game's lapsed offers in one transaction; how many. 0 if another run has it."""
+    """Expire these games' lapsed offers in one transaction; how many.
+
+    Games another run or an answering player holds are skipped (SKIP LOCKED): found next run.
+    """
     lock_for_write_sync(session)
-    game = session.execute(
-        select(Game)
-        .where(Game.id == game_id)
-        .options(
-            joinedload(Game.guild, innerjoin=True),
-            joinedload(Game.channel, innerjoin=True),
-            joinedload(Game.host, innerjoin=True),
-            selectinload(Game.participants).selectinload(Participant.user),
+    games = (
+        session.execute(
+            select(Game)
+            .where(Game.id.in_(game_ids))
+            .options(
+                joinedload(Game.guild, innerjoin=True),
+                joinedload(Game.channel, innerjoin=True),
+                joinedload(Game.host, innerjoin=True),
+                selectinload(Game.participants).selectinload(Participant.user),
+            )
+            .order_by(Game.id)
+            .with_for_update(of=Game, skip_locked=True)
+            .execution_options(populate_existing=True)
         )
-        .with_for_update(of=Game, skip_locked=True)
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if game is None:
+        .unique()
+        .scalars()
+        .all()
+    )
+    if not games:
         session.rollback()
         return 0
+    by_id = {game.id: game for game in games}
     offers = (
         session.execute(
             select(SeatOffer)
             .join(Game, Game.id == SeatOffer.game_id)
-            .where(SeatOffer.game_id == game_id, *_due(now))
+            .where(SeatOffer.game_id.in_(by_id), *_due(now))
             .order_by(SeatOffer.expires_at, SeatOffer.id)
             .execution_options(populate_existing=True)
         )
@@ -85,6 +101,7 @@ def expire_game_offers(
         .all()
     )
     for offer in offers:
+        game = by_id[offer.game_id]
         if game.status is not GameStatus.SCHEDULED:  # nothing to give: the question just ends
             offer.resolved_at, offer.outcome = now, Outcome.WITHDRAWN.value
         elif offer.resolved_at is None:
@@ -96,11 +113,14 @@ def expire_game_offers(
 def expire_lapsed_offers(
     session: Session, now: datetime, publisher: SyncEventPublisher | None = None
 ) -> int:
-    """Every game's lapsed offers, each game in its own short transaction; how many expired."""
+    """Every game's lapsed offers, a few games per short transaction; how many expired."""
     expired = 0
     while True:
         batch = games_with_lapsed_offers(session, now)
-        done = sum(expire_game_offers(session, game_id, now, publisher) for game_id in batch)
+        done = sum(
+            expire_games_offers(session, batch[i : i + GAMES_PER_TRANSACTION], now, publisher)
+            for i in range(0, len(batch), GAMES_PER_TRANSACTION)
+        )
         expired += done
         if len(batch) < GAMES_PER_RUN or done == 0:  # all done, or the rest is locked elsewhere
             break
