@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     signup_changes_per_minute: int = 5
     login_attempts_per_minute: int = 20
     removal_dm_grace_minutes: int = 10
+    # Seat offers (issue 16): defaults where neither game, channel nor server sets them.
+    seat_mode: Literal["offer", "instant"] = "instant"
+    offer_window_minutes: int = 30
+    reconfirm_window_minutes: int = 720
+    reconfirm_frees_seat: bool = False
+    offer_expiry_interval: float = 1.0
     max_body_bytes: int = 1024 * 1024
     api_docs: bool = False
     discord_members_intent: bool = False

@@ -61,3 +61,7 @@ class StaleVersion(Conflict):
 
 class InvalidTransition(Conflict):
     """A status change that the game's lifecycle does not allow."""
+
+
+class OfferClosed(Conflict):
+    """The seat offer or re-confirmation was already answered, lapsed or withdrawn."""

@@ -14,6 +14,7 @@ from game_scheduler.models import utcnow
 from game_scheduler.scheduler.services.due_reminders import find_due_reminders, group_by_due_time
 from game_scheduler.scheduler.services.game_status import advance_game_statuses
 from game_scheduler.scheduler.services.notification_service import NotificationService
+from game_scheduler.scheduler.services.offer_expiry import expire_lapsed_offers
 from game_scheduler.scheduler.services.retention import purge_old_rows
 from game_scheduler.scheduler.services.series import materialise_all
 
@@ -36,6 +37,7 @@ class EmbeddedScheduler:
             self.relay: settings.relay_outbox_interval,
             self.purge: settings.retention_interval,
             self.materialise_series: settings.series_interval,
+            self.expire_offers: settings.offer_expiry_interval,
         }
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedded-scheduler", daemon=True)
@@ -74,6 +76,11 @@ class EmbeddedScheduler:
         """Publish outbox events the fast path missed."""
         with get_sync_db_session() as session:
             relay_outbox(session, self._publisher)
+
+    def expire_offers(self) -> None:
+        """Move lapsed seat offers on to the next player (and end lapsed re-confirmations)."""
+        with get_sync_db_session() as session:
+            expire_lapsed_offers(session, utcnow(), self._publisher)
 
     def purge(self) -> None:
         """Delete published events and delivery records older than RETENTION_DAYS."""

@@ -92,9 +92,18 @@ class ConsolePort:
         )
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
     ) -> None:
         text = content if embed is None else f"{content}\n{render_embed(embed)}"
+        if view is not None:  # the console cannot click: the game's web page answers offers
+            buttons = [getattr(item, "item", item) for item in view.children]  # DynamicItem
+            labels = [getattr(button, "label", None) or "" for button in buttons]
+            text += "\n" + " ".join(f"[{label}]" for label in labels)
         self._record(ConsoleMessage("dm", f"user {user_id}", text))
 
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:

@@ -103,11 +103,20 @@ class DiscordClientPort:
             view.stop()
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
     ) -> None:
         async with self._dm_slots, discord_errors():
             channel = await self._dm_channel(user_id)
-            if embed is None:
+            if view is not None and embed is None:
+                await channel.send(content, view=view, nonce=nonce)
+            elif view is not None and embed is not None:
+                await channel.send(content, embed=embed, view=view, nonce=nonce)
+            elif embed is None:
                 await channel.send(content, nonce=nonce)
             else:
                 await channel.send(content, embed=embed, nonce=nonce)

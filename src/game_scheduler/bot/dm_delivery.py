@@ -14,7 +14,7 @@ from game_scheduler.database import get_db_session
 from game_scheduler.domain import dm_rules, waitlist
 from game_scheduler.messaging.events import Envelope, SendDm
 from game_scheduler.messaging.handling import record_completion
-from game_scheduler.models import DmDelivery, Game, Participant, User, utcnow
+from game_scheduler.models import DmDelivery, Game, Participant, SeatOffer, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,13 @@ class GameFacts:
     title: str
 
 
-async def read_game(session: AsyncSession, game_id: int) -> GameFacts | None:
-    """Two small queries rather than the whole game graph: this runs before every DM."""
+async def read_game(
+    session: AsyncSession, game_id: int, *, with_offers: bool = False
+) -> GameFacts | None:
+    """Two small queries rather than the whole game graph: this runs before every DM.
+
+    ``with_offers``: a third for the game's open offers, for the DMs that carry one.
+    """
     row = (
         await session.execute(
             select(Game.status, Game.scheduled_at, Game.max_players, Game.title, User.discord_id)
@@ -77,12 +82,19 @@ async def read_game(session: AsyncSession, game_id: int) -> GameFacts | None:
         )
     ).all()
     confirmed = {i for rank, i in enumerate(ids) if waitlist.is_confirmed(rank, row.max_players)}
+    offer_ids: frozenset[int] = frozenset()
+    if with_offers:
+        open_offers = select(SeatOffer.id).where(
+            SeatOffer.game_id == game_id, SeatOffer.resolved_at.is_(None)
+        )
+        offer_ids = frozenset((await session.scalars(open_offers)).all())
     rules = dm_rules.GameNow(
         status=row.status,
         starts_at=int(row.scheduled_at.timestamp()),
         host_id=row.discord_id,
         confirmed_ids=frozenset(confirmed),
         waitlisted_ids=frozenset(ids) - confirmed,
+        open_offer_ids=offer_ids,
     )
     return GameFacts(rules, row.title)
 
@@ -99,9 +111,11 @@ class DmLedger:
             row = await session.scalar(select(DmDelivery).where(DmDelivery.event_id == event_id))
             if row is not None and row.route != ROUTE_SENDING:
                 return None
-            game = await read_game(session, dm.game_id)
+            game = await read_game(session, dm.game_id, with_offers=dm.offer_id is not None)
             view = game.rules if game is not None else None
-            reason = dm_rules.expiry_reason(dm.kind.value, dm.starts_at, recipient, view)
+            reason = dm_rules.expiry_reason(
+                dm.kind.value, dm.starts_at, recipient, view, dm.offer_id
+            )
             if row is not None:  # an earlier attempt whose outcome was never recorded
                 if reason is not None:
                     row.route, row.detail = ROUTE_EXPIRED, f"after an unconfirmed attempt: {reason}"

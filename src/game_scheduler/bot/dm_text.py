@@ -28,10 +28,33 @@ def dm_text(dm: SendDm) -> str:
             f"You played the last one, so you're confirmed for the next {title} ({at})."
             " Can't make it? Press Leave on the announcement so someone else gets the seat."
         ),
+        **offer_lines(dm, title, at),
     }
     text = lines[dm.kind]
     link = dm.url or f"https://discord.com/channels/{dm.guild_discord_id}/{dm.channel_discord_id}"
     return f"{text}\n{link}"
+
+
+def offer_lines(dm: SendDm, title: str, at: str) -> dict[DmKind, str]:
+    """Seat offers, re-confirmations and the host's summary (issue 16)."""
+    taker = "Nobody on the waitlist took it: anyone can join."
+    if dm.subject_discord_id is not None:
+        taker = f"<@{dm.subject_discord_id}> accepted it."
+    return {
+        DmKind.SEAT_OFFER: (
+            f"A seat freed up in {title} ({at}) and it's yours if you want it: "
+            "Accept or Pass below. If you don't answer in time it goes to the next player."
+        ),
+        DmKind.RECONFIRM: (
+            f"{title} was moved to {at}. Are you still coming? Keep your seat or tell us you "
+            "can't make it."
+        ),
+        DmKind.OFFER_LAPSED: (
+            f"You didn't answer in time, so your seat in {title} ({at}) went to the next "
+            "player. You can join again from the announcement."
+        ),
+        DmKind.SEAT_SUMMARY: f"A seat freed up in your game {title} ({at}). {taker}",
+    }
 
 
 def fallback_text(dm: SendDm) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
+import discord
 from sqlalchemy import update
 
 from game_scheduler.bot.announcements import AnnouncementKeeper
 from game_scheduler.bot.dm_delivery import ROUTE_CHANNEL, ROUTE_DM, ROUTE_FAILED, DmLedger
 from game_scheduler.bot.dm_text import dm_text, fallback_text
+from game_scheduler.bot.offer_views import offer_view
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, DmClosed
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.events import Envelope, EventType, GameRef, SendDm
@@ -28,6 +30,11 @@ ANNOUNCEMENT_EVENTS = (
     EventType.WAITLIST_PROMOTED,
     EventType.WAITLIST_DEMOTED,
 )
+
+
+def _buttons(dm: SendDm) -> discord.ui.View | None:
+    """Accept / Pass or Keep / Can't under a DM that carries an open offer."""
+    return None if dm.offer_id is None else offer_view(dm.offer_id, dm.kind)
 
 
 def nonce_for(envelope: Envelope, prefix: str = "") -> str:
@@ -84,7 +91,7 @@ class BotHandlers:
             return True
         route, detail = ROUTE_DM, ""
         try:
-            await self.port.send_dm(recipient, text, nonce_for(envelope))
+            await self.port.send_dm(recipient, text, nonce_for(envelope), view=_buttons(dm))
         except DmClosed:
             route = ROUTE_CHANNEL
             try:

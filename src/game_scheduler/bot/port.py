@@ -49,9 +49,14 @@ class DiscordPort(Protocol):
         ...
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
     ) -> None:
-        """Send a direct message; the nonce makes Discord drop a repeat of the same send."""
+        """Send a direct message (with buttons, if given); the nonce drops a repeat send."""
         ...
 
     async def post_channel_message(

@@ -16,10 +16,14 @@ RESCHEDULED = DmKind.RESCHEDULED
 REMOVED = DmKind.REMOVED
 ATTENDANCE = DmKind.ATTENDANCE
 CARRIED_OVER = DmKind.CARRIED_OVER
+SEAT_OFFER = DmKind.SEAT_OFFER
+RECONFIRM = DmKind.RECONFIRM
+OFFER_LAPSED = DmKind.OFFER_LAPSED
+SEAT_SUMMARY = DmKind.SEAT_SUMMARY
 
 # Per-user limit on DMs about one game (issue 12): reminders, the one cancellation and the one
-# attendance prompt are exempt.
-RATE_LIMIT_EXEMPT = frozenset({REMINDER, CANCELLATION, ATTENDANCE})
+# attendance prompt are exempt. Seat offers and re-confirmations ask for an answer: exempt too.
+RATE_LIMIT_EXEMPT = frozenset({REMINDER, CANCELLATION, ATTENDANCE, SEAT_OFFER, RECONFIRM})
 RATE_LIMIT_COUNT = 3
 RATE_LIMIT_WINDOW = timedelta(hours=1)
 
@@ -33,13 +37,16 @@ class GameNow:
     host_id: int
     confirmed_ids: frozenset[int]
     waitlisted_ids: frozenset[int]
+    open_offer_ids: frozenset[int] = frozenset()  # read only for DMs that carry an offer
 
     @property
     def player_ids(self) -> frozenset[int]:
         return self.confirmed_ids | self.waitlisted_ids
 
 
-def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | None) -> str | None:
+def expiry_reason(
+    kind: str, starts_at: int, recipient_id: int, game: GameNow | None, offer_id: int | None = None
+) -> str | None:
     """None when the DM still holds; otherwise why sending it now would be wrong or stale."""
     if game is None:
         return "the game no longer exists"
@@ -51,6 +58,8 @@ def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | 
         return None if recipient_id == game.host_id else "the recipient no longer hosts the game"
     if game.status is not GameStatus.SCHEDULED:
         return f"the game is {game.status.value.lower().replace('_', ' ')}"
+    if kind in (SEAT_OFFER, RECONFIRM):
+        return None if offer_id in game.open_offer_ids else "the offer is no longer open"
     moved = starts_at != game.starts_at
     if kind == REMINDER:
         if moved:
@@ -68,7 +77,7 @@ def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | 
     elif kind == DEMOTED:
         if recipient_id not in game.waitlisted_ids:
             return "the recipient is no longer on the waitlist"
-    elif kind == REMOVED and recipient_id in game.player_ids:
+    elif kind in (REMOVED, OFFER_LAPSED) and recipient_id in game.player_ids:
         return "the recipient re-joined the game since"
     return None
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from game_scheduler.domain import waitlist
+from game_scheduler.domain.offers import SeatMode
 
 T = TypeVar("T")
 
@@ -27,6 +28,10 @@ class DmKind(enum.StrEnum):
     REMOVED = "removed"
     ATTENDANCE = "attendance"
     CARRIED_OVER = "carried_over"  # pre-confirmed in a series' next game (carry mode)
+    SEAT_OFFER = "seat_offer"  # a freed seat, Accept / Pass, while the offer is open
+    RECONFIRM = "reconfirm"  # the game moved: Keep / Can't, while the question is open
+    OFFER_LAPSED = "offer_lapsed"  # the offered player did not answer; the seat moved on
+    SEAT_SUMMARY = "seat_summary"  # to the host: who took the freed seat, or nobody did
 
 
 @dataclass(frozen=True)
@@ -79,3 +84,18 @@ def after_completion(host: T, confirmed: Sequence[T]) -> list[Notice[T]]:
 def after_carry_over(carried: Sequence[T]) -> list[Notice[T]]:
     """Players pre-confirmed in a series' new occurrence are told, so they can leave in time."""
     return [Notice(p, DmKind.CARRIED_OVER) for p in carried]
+
+
+def in_seat_mode(notices: list[Notice[T]], mode: SeatMode) -> list[Notice[T]]:
+    """In offer mode a freed seat is offered (Accept / Pass) instead of given at once."""
+    if mode is SeatMode.INSTANT:
+        return notices
+    return [
+        Notice(n.recipient, DmKind.SEAT_OFFER) if n.kind is DmKind.WAITLIST_PROMOTION else n
+        for n in notices
+    ]
+
+
+def after_reschedule_with_reconfirm(ordered: Sequence[T], max_players: int) -> list[Notice[T]]:
+    """The host asked to re-confirm: the confirmed players are asked Keep / Can't instead."""
+    return [Notice(p, DmKind.RECONFIRM) for p in waitlist.split(ordered, max_players).confirmed]

@@ -70,6 +70,8 @@ class SendDm(_Payload):
     guild_discord_id: str
     channel_discord_id: str
     url: str | None = None
+    offer_id: int | None = None  # seat_offer / reconfirm: the open question the buttons answer
+    subject_discord_id: str | None = None  # seat_summary: who took the seat (None: nobody)
 
 
 PAYLOADS: dict[EventType, type[_Payload]] = {

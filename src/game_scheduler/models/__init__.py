@@ -9,6 +9,7 @@ from game_scheduler.models.heartbeat import ProcessHeartbeat
 from game_scheduler.models.history import Attendance, GameTemplate
 from game_scheduler.models.outbox import DmDelivery, OutboxEvent, ProcessedEvent
 from game_scheduler.models.reminder import Reminder
+from game_scheduler.models.seat_offer import SeatOffer
 from game_scheduler.models.security import GuildMember, RateEvent
 from game_scheduler.models.series import GameSeries
 from game_scheduler.models.user import User, new_calendar_token
@@ -34,6 +35,7 @@ __all__ = [
     "Reminder",
     "ReminderStatus",
     "Role",
+    "SeatOffer",
     "UTCDateTime",
     "User",
     "WebSession",

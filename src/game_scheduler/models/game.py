@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Enum,
     ForeignKey,
@@ -68,6 +69,10 @@ class Game(Base):
         ForeignKey("game_series.id", ondelete="SET NULL"), nullable=True, index=True
     )
     occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Seat offers (issue 16); None inherits the channel's, then the server's, then the default.
+    seat_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    offer_window_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reconfirm_frees_seat: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     __mapper_args__ = {"version_id_col": version}
 

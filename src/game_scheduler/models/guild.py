@@ -26,6 +26,10 @@ class Guild(Base):
     # IANA zone hosts' times are read in when they set none of their own (None: UTC).
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Seat offers (issue 16); None inherits (channel: the server's; server: the default).
+    seat_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    offer_window_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reconfirm_frees_seat: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     channels: Mapped[list[Channel]] = relationship(back_populates="guild")
 
@@ -45,6 +49,10 @@ class Channel(Base):
     host_role_ids: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     # False once the bot stops seeing the channel (deleted, or hidden from it); games stay.
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Seat offers (issue 16); None inherits (channel: the server's; server: the default).
+    seat_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    offer_window_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reconfirm_frees_seat: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     guild: Mapped[Guild] = relationship(back_populates="channels")
 

@@ -22,6 +22,7 @@ UPDATE_GAME_STATUSES = "scheduler.update_game_statuses"
 RELAY_OUTBOX = "scheduler.relay_outbox"
 PURGE_OLD_ROWS = "scheduler.purge_old_rows"
 MATERIALISE_SERIES = "scheduler.materialise_series"
+EXPIRE_SEAT_OFFERS = "scheduler.expire_seat_offers"
 
 MIN_EXPIRES_SECONDS = 10.0
 
@@ -32,6 +33,7 @@ TASK_MODULES = [
     "game_scheduler.scheduler.tasks.relay_outbox",
     "game_scheduler.scheduler.tasks.purge_old_rows",
     "game_scheduler.scheduler.tasks.materialise_series",
+    "game_scheduler.scheduler.tasks.expire_offers",
     "game_scheduler.scheduler.instrumentation",  # metrics, logs, heartbeat: Celery's signals
 ]
 
@@ -49,6 +51,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         RELAY_OUTBOX: settings.relay_outbox_interval,
         PURGE_OLD_ROWS: settings.retention_interval,
         MATERIALISE_SERIES: settings.series_interval,
+        EXPIRE_SEAT_OFFERS: settings.offer_expiry_interval,
     }
     return {
         name: {

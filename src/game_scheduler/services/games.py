@@ -15,11 +15,13 @@ from game_scheduler.domain import games as rules
 from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, status
 from game_scheduler.domain.checks import Checks
+from game_scheduler.domain.offers import SEAT_SETTINGS, check_seat_setting
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
 from game_scheduler.models import Channel, Game, GameStatus, Guild, utcnow
+from game_scheduler.seats import offers as seat_offers
 from game_scheduler.services import game_events
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
@@ -47,6 +49,9 @@ class GameDraft(BaseModel):
     max_players: int | None = None
     min_players: int = 1
     reminder_offsets: list[int] | None = None
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
 
 
 class GameChanges(BaseModel):
@@ -63,6 +68,9 @@ class GameChanges(BaseModel):
     max_players: int | None = None
     min_players: int | None = None
     reminder_offsets: list[int] | None = None
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
 
 
 async def _load_channel(
@@ -155,6 +163,10 @@ async def stage_new_game(session: AsyncSession, actor: permissions.Actor, draft:
             else checks.run(validate_offsets, draft.reminder_offsets)
         ),
     }
+    seat_settings = {
+        field: checks.run(check_seat_setting, field, getattr(draft, field))
+        for field in SEAT_SETTINGS
+    }
     checks.raise_any()
     host = await ensure_user(session, actor.discord_id, actor.username)
     game = Game(
@@ -164,6 +176,7 @@ async def stage_new_game(session: AsyncSession, actor: permissions.Actor, draft:
         status=GameStatus.SCHEDULED,
         participants=[],
         **fields,
+        **seat_settings,
     )
     session.add(game)
     await session.flush()
@@ -178,8 +191,13 @@ async def update_game(
     game_id: int,
     changes: GameChanges,
     expected_version: int | None = None,
+    *,
+    reconfirm: bool = False,
 ) -> Game:
-    """Change a game; a new time or new offsets move its reminders in the same transaction."""
+    """Change a game; a new time or new offsets move its reminders in the same transaction.
+
+    ``reconfirm``: a new time asks the confirmed players to Keep or give up their seats.
+    """
     now = utcnow()
     game = await load_game(session, game_id, actor, lock=True)
     check_can_manage(actor, game)
@@ -221,6 +239,9 @@ async def update_game(
         accepted["reminder_offsets"] = (
             None if offsets is None else checks.run(validate_offsets, offsets)
         )
+    for field in SEAT_SETTINGS:
+        if field in given:
+            accepted[field] = checks.run(check_seat_setting, field, getattr(changes, field))
     new_max = game.max_players
     if "max_players" in given and changes.max_players is not None:
         checked = checks.run(rules.check_max_players, changes.max_players)
@@ -248,8 +269,13 @@ async def update_game(
     game_events.stage_game_updated(session, game, changed)
     notices = notices_for.after_cap_change(game.participants, old_max, game.max_players)
     if "scheduled_at" in changed:
-        notices += notices_for.after_reschedule(game.participants, game.max_players)
-    game_events.stage_notices(session, game, notices)
+        told = (
+            notices_for.after_reschedule_with_reconfirm
+            if reconfirm
+            else notices_for.after_reschedule
+        )
+        notices += told(game.participants, game.max_players)
+    await session.run_sync(seat_offers.stage_seat_notices, game, notices, now)
     await commit_and_publish(session)
     return game
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from game_scheduler.config import get_settings
 from game_scheduler.database import lock_for_write
 from game_scheduler.domain import games as rules
+from game_scheduler.domain.offers import SEAT_SETTINGS, check_seat_setting
 from game_scheduler.domain.permissions import Actor, can_configure, can_see
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.domain.zones import check_zone
@@ -29,6 +30,9 @@ class DefaultsChanges(BaseModel):
 
     reminder_offsets: list[int] | None = None
     default_max_players: int | None = None
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
 
 
 class GuildSettingsChanges(DefaultsChanges):
@@ -170,6 +174,8 @@ def _set_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
     if "default_max_players" in given:
         value = changes.default_max_players
         target.default_max_players = None if value is None else rules.check_max_players(value)
+    for field in SEAT_SETTINGS & given:  # seat offers: read when a seat frees, nothing to resync
+        setattr(target, field, check_seat_setting(field, getattr(changes, field)))
 
 
 async def _save(

@@ -11,10 +11,12 @@ from game_scheduler.config import get_settings
 from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, status, waitlist
 from game_scheduler.domain.limits import removal_worth_telling
+from game_scheduler.domain.offers import OfferKind, Outcome
 from game_scheduler.errors import AlreadyJoined, GameNotOpen, NotJoined
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
 from game_scheduler.models import Game, Participant, utcnow
+from game_scheduler.seats import offers as seat_offers
 from game_scheduler.services import game_events, members, throttle
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
@@ -82,11 +84,18 @@ async def _remove(
     notices = notices_for.after_leave(
         game.participants, game.max_players, leaving, removed_by_host=tell_removed
     )
+    closed = await session.run_sync(seat_offers.close_offers, [leaving.id], Outcome.WITHDRAWN, now)
     game.participants.remove(leaving)
     await session.delete(leaving)
     await session.flush()
     game_events.stage_player_event(session, EventType.PLAYER_LEFT, game, discord_id)
-    game_events.stage_notices(session, game, notices)
+    await session.run_sync(
+        seat_offers.stage_seat_notices,
+        game,
+        notices,
+        now,
+        seat_offer_ended=OfferKind.SEAT in closed,
+    )
     await commit_and_publish(session)
     return Standing(game, confirmed=False, waitlist_position=None)
 

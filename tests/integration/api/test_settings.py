@@ -54,6 +54,9 @@ async def test_members_read_settings_and_their_servers(clients):
         "host_role_ids": [],
         "manager_role_ids": [],
         "timezone": None,
+        "seat_mode": None,
+        "offer_window_minutes": None,
+        "reconfirm_frees_seat": None,
     }
     assert [c["id"] for c in guild["channels"]] == [str(CHANNEL_ID)]
     assert guild["roles"] == [{"id": "31", "name": "Hosts"}]
@@ -72,6 +75,9 @@ async def test_only_manage_server_configures(clients):
         "host_role_ids": ["31"],
         "manager_role_ids": ["32"],
         "timezone": None,
+        "seat_mode": None,
+        "offer_window_minutes": None,
+        "reconfirm_frees_seat": None,
     }
     channel_path = f"/api/v1/guilds/{GUILD_ID}/channels/{CHANNEL_ID}/settings"
     assert (await plain.patch(channel_path, json={"enabled": False})).status_code == 403

@@ -79,7 +79,9 @@ async def update_game(
     if body.scope == "following":
         await series.update_following(db, actor, game_id, body.to_changes(), body.version)
     else:
-        await games.update_game(db, actor, game_id, body.to_changes(), body.version)
+        await games.update_game(
+            db, actor, game_id, body.to_changes(), body.version, reconfirm=body.reconfirm
+        )
     return GameDetailOut.of_detail(await queries.get_game(db, actor, game_id))
 
 

@@ -12,6 +12,7 @@ from game_scheduler.api.schemas.types import Snowflake
 from game_scheduler.api.schemas.zoned import LocalOrUtcDateTime, ZoneName, zoned_to_utc
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import waitlist
+from game_scheduler.domain.offers import WINDOW_MINUTES_MAX
 from game_scheduler.domain.reminders import MAX_OFFSET_MINUTES, MAX_OFFSETS
 from game_scheduler.domain.status import ends_at
 from game_scheduler.models import Game, GameStatus, Participant, User
@@ -27,6 +28,8 @@ Text = Annotated[str, Field(max_length=rules.TEXT_MAX)]
 Location = Annotated[str, Field(max_length=rules.LOCATION_MAX)]
 Duration = Annotated[int, Field(ge=1, le=rules.DURATION_MAX_MINUTES)]
 Players = Annotated[int, Field(ge=1, le=rules.MAX_PLAYERS_LIMIT)]
+SeatModeIn = Literal["offer", "instant"]
+OfferWindow = Annotated[int, Field(ge=1, le=WINDOW_MINUTES_MAX)]
 
 
 class GameCreate(BaseModel):
@@ -46,6 +49,9 @@ class GameCreate(BaseModel):
     min_players: Players = 1
     reminder_offsets: Offsets | None = None
     recurrence: RecurrenceIn | None = None  # makes the game the first of a series
+    seat_mode: SeatModeIn | None = None
+    offer_window_minutes: OfferWindow | None = None
+    reconfirm_frees_seat: bool | None = None
 
     _zoned = field_validator("scheduled_at")(zoned_to_utc)
 
@@ -74,6 +80,11 @@ class GameUpdate(BaseModel):
     max_players: Players | None = None
     min_players: Players | None = None
     reminder_offsets: Offsets | None = None
+    seat_mode: SeatModeIn | None = None
+    offer_window_minutes: OfferWindow | None = None
+    reconfirm_frees_seat: bool | None = None
+    # With a new scheduled_at: confirmed players are asked to Keep or give up their seats.
+    reconfirm: bool = False
     # For a series game: "this" game only, or "following" (this and the later ones: a split).
     scope: Literal["this", "following"] = "this"
 
@@ -81,8 +92,8 @@ class GameUpdate(BaseModel):
 
     def to_changes(self) -> GameChanges:
         """The service's input, keeping which fields were sent."""
-        sent = self.model_dump(exclude_unset=True, exclude={"version", "timezone", "scope"})
-        return GameChanges(**sent)
+        not_changes = {"version", "timezone", "scope", "reconfirm"}
+        return GameChanges(**self.model_dump(exclude_unset=True, exclude=not_changes))
 
 
 class PlayerAdd(BaseModel):
@@ -150,6 +161,9 @@ class GameOut(BaseModel):
     max_players: int
     min_players: int
     reminder_offsets: list[int] | None
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
     status: GameStatus
     version: int
     confirmed_count: int
@@ -179,6 +193,9 @@ class GameOut(BaseModel):
             "max_players": game.max_players,
             "min_players": game.min_players,
             "reminder_offsets": game.reminder_offsets,
+            "seat_mode": game.seat_mode,
+            "offer_window_minutes": game.offer_window_minutes,
+            "reconfirm_frees_seat": game.reconfirm_frees_seat,
             "status": game.status,
             "version": game.version,
             "confirmed_count": min(players, game.max_players),

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game_scheduler.api.schemas.games import Offsets, Players
+from game_scheduler.api.schemas.games import OfferWindow, Offsets, Players, SeatModeIn
 from game_scheduler.api.schemas.types import Snowflake
 from game_scheduler.api.schemas.zoned import ZoneName
 from game_scheduler.models import Channel, Guild, Role
@@ -46,6 +46,9 @@ class ChannelOut(BaseModel):
     reminder_offsets: list[int] | None
     default_max_players: int | None
     host_role_ids: list[Snowflake] | None
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -58,6 +61,9 @@ class ChannelOut(BaseModel):
             reminder_offsets=channel.reminder_offsets,
             default_max_players=channel.default_max_players,
             host_role_ids=channel.host_role_ids,
+            seat_mode=channel.seat_mode,
+            offer_window_minutes=channel.offer_window_minutes,
+            reconfirm_frees_seat=channel.reconfirm_frees_seat,
         )
 
 
@@ -81,6 +87,9 @@ class GuildSettingsOut(BaseModel):
     host_role_ids: list[Snowflake]
     manager_role_ids: list[Snowflake]
     timezone: str | None = None  # IANA zone typed times are read in (null: UTC)
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
 
     @classmethod
     def of(cls, guild: Guild) -> GuildSettingsOut:
@@ -91,6 +100,9 @@ class GuildSettingsOut(BaseModel):
             host_role_ids=guild.host_role_ids,
             manager_role_ids=guild.manager_role_ids,
             timezone=guild.timezone,
+            seat_mode=guild.seat_mode,
+            offer_window_minutes=guild.offer_window_minutes,
+            reconfirm_frees_seat=guild.reconfirm_frees_seat,
         )
 
 
@@ -127,6 +139,9 @@ class GuildSettingsPatch(BaseModel):
     host_role_ids: RoleIds | None = None
     manager_role_ids: RoleIds | None = None
     timezone: ZoneName | None = None  # null: UTC
+    seat_mode: SeatModeIn | None = None
+    offer_window_minutes: OfferWindow | None = None
+    reconfirm_frees_seat: bool | None = None
 
     def to_changes(self) -> GuildSettingsChanges:
         """The service's input, keeping which fields were sent."""
@@ -142,6 +157,9 @@ class ChannelSettingsPatch(BaseModel):
     reminder_offsets: Offsets | None = None
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
+    seat_mode: SeatModeIn | None = None
+    offer_window_minutes: OfferWindow | None = None
+    reconfirm_frees_seat: bool | None = None
 
     def to_changes(self) -> ChannelSettingsChanges:
         """The service's input, keeping which fields were sent."""

@@ -169,9 +169,18 @@ async def update_game(request: Request, db: DbSession, post: Posted, game_id: Ga
     if parsed is not None:
         changes, version = parsed
         following = post.text(SCOPE_FIELD) == "following" and detail.game.series_id is not None
-        update = series.update_following if following else games.update_game
         try:
-            await update(db, post.principal.actor, game_id, changes, version)
+            if following:
+                await series.update_following(db, post.principal.actor, game_id, changes, version)
+            else:
+                await games.update_game(
+                    db,
+                    post.principal.actor,
+                    game_id,
+                    changes,
+                    version,
+                    reconfirm=post.text("reconfirm") == "on",
+                )
         except ValidationError as error:
             add_error(form.errors, error)
         except StaleVersion as error:

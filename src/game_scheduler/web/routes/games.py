@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from game_scheduler.errors import Conflict, NotAllowed
 from game_scheduler.models import GameStatus
-from game_scheduler.services import calendar, games, queries, signups
+from game_scheduler.services import calendar, games, queries, seat_offers, signups
 from game_scheduler.services.reminders import offsets_for
 from game_scheduler.web.deps import DashboardRoute, DbSession, GameId, Posted, Viewer
 from game_scheduler.web.flash import redirect
@@ -29,6 +29,7 @@ async def game_page(
         "offsets": offsets_for(game),
         "open": game.status is GameStatus.SCHEDULED,
         "feed_url": calendar.feed_url(principal.web_session.user.calendar_token),
+        "my_offers": await seat_offers.open_offers_for(db, game.id, principal.actor.discord_id),
     }
     return render(request, "game.html", context, viewer=principal)
 
