@@ -9,7 +9,9 @@ from discord import app_commands
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.bot import command_text as text
+from game_scheduler.bot.game_group import build_game_group
 from game_scheduler.bot.interactions import actor_from, reply
+from game_scheduler.bot.roster_commands import add_roster_commands
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.services import queries, settings
@@ -136,3 +138,6 @@ def register_commands(tree: app_commands.CommandTree[Any]) -> None:
     tree.add_command(games_command)
     tree.add_command(my_games_command)
     tree.add_command(game_config_command)
+    game_group = build_game_group()
+    add_roster_commands(game_group)
+    tree.add_command(game_group)

@@ -25,6 +25,8 @@ def dm_text(dm: SendDm) -> str:
         DmKind.REMOVED: f"The host removed you from {title} ({at}).",
     }
     text = lines[dm.kind]
+    if dm.kind is DmKind.CANCELLATION and dm.reason:
+        text += f"\nReason: {escape_markdown(dm.reason)}"
     link = dm.url or f"https://discord.com/channels/{dm.guild_discord_id}/{dm.channel_discord_id}"
     return f"{text}\n{link}"
 

@@ -67,3 +67,14 @@ def after_reschedule(ordered: Sequence[T], max_players: int) -> list[Notice[T]]:
 def after_cancel(ordered: Sequence[T]) -> list[Notice[T]]:
     """A cancellation is news for everyone signed up, waitlist included."""
     return [Notice(p, DmKind.CANCELLATION) for p in ordered]
+
+
+def after_move(before: Sequence[T], after: Sequence[T], max_players: int) -> list[Notice[T]]:
+    """A host's move: who gained a seat is promoted, who lost one learns their waitlist place."""
+    seated_before = waitlist.split(before, max_players).confirmed
+    lineup = waitlist.split(after, max_players)
+    promoted = [p for p in lineup.confirmed if p not in seated_before]
+    demoted = [(place, p) for place, p in enumerate(lineup.waitlist, start=1) if p in seated_before]
+    return [Notice(p, DmKind.WAITLIST_PROMOTION) for p in promoted] + [
+        Notice(p, DmKind.DEMOTED, place) for place, p in demoted
+    ]

@@ -70,6 +70,7 @@ class SendDm(_Payload):
     guild_discord_id: str
     channel_discord_id: str
     url: str | None = None
+    reason: str | None = None  # a cancellation's reason, as the host gave it
 
 
 PAYLOADS: dict[EventType, type[_Payload]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, true
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from game_scheduler.models.base import Base, IdType, UTCDateTime, utcnow
@@ -23,6 +23,11 @@ class Guild(Base):
     host_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     manager_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Pings and threads (issue 14): a role mentioned when a game is posted, a thread per game,
+    # and whether reminders and changes are also posted in that thread.
+    ping_role_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    game_threads: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    thread_posts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     channels: Mapped[list[Channel]] = relationship(back_populates="guild")
@@ -43,6 +48,10 @@ class Channel(Base):
     host_role_ids: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     # False once the bot stops seeing the channel (deleted, or hidden from it); games stay.
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Overrides of the server's pings and threads; None inherits, ping role 0 means "no ping here".
+    ping_role_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    game_threads: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    thread_posts: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     guild: Mapped[Guild] = relationship(back_populates="channels")
 

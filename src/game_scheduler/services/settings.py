@@ -16,6 +16,7 @@ from game_scheduler.domain.permissions import Actor, can_configure, can_see
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Role, utcnow
+from game_scheduler.services.ping_settings import PingChanges, apply_pings
 from game_scheduler.services.reminders import inherited_offsets, sync_reminders
 
 MAX_ROLES = 100
@@ -30,14 +31,14 @@ class DefaultsChanges(BaseModel):
     default_max_players: int | None = None
 
 
-class GuildSettingsChanges(DefaultsChanges):
+class GuildSettingsChanges(DefaultsChanges, PingChanges):
     """A partial update of a server's settings; ``None`` offsets or cap mean the defaults."""
 
     host_role_ids: list[int] | None = None
     manager_role_ids: list[int] | None = None
 
 
-class ChannelSettingsChanges(DefaultsChanges):
+class ChannelSettingsChanges(DefaultsChanges, PingChanges):
     """A partial update of a channel's settings; ``None`` on an override means inherit."""
 
     enabled: bool | None = None
@@ -191,6 +192,7 @@ async def update_guild_settings(
         guild.host_role_ids = _role_ids(changes.host_role_ids or [], "host_role_ids")
     if "manager_role_ids" in given:
         guild.manager_role_ids = _role_ids(changes.manager_role_ids or [], "manager_role_ids")
+    await apply_pings(db, guild, guild, changes)
     await _save(db, guild, None, changes)
     return await get_guild(db, actor, guild_discord_id)
 
@@ -214,5 +216,6 @@ async def update_channel_settings(
     if "host_role_ids" in given:
         roles = changes.host_role_ids
         channel.host_role_ids = None if roles is None else _role_ids(roles, "host_role_ids")
+    await apply_pings(db, guild, channel, changes)
     await _save(db, guild, channel, changes)
     return channel

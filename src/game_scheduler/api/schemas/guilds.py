@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
 from game_scheduler.api.schemas.games import Offsets, Players
-from game_scheduler.api.schemas.types import Snowflake
+from game_scheduler.api.schemas.types import SNOWFLAKE_PATTERN, Snowflake, _parse_snowflake
 from game_scheduler.models import Channel, Guild, Role
 from game_scheduler.services.auth.membership import GuildAccess
 from game_scheduler.services.settings import (
@@ -18,6 +18,19 @@ from game_scheduler.services.settings import (
 )
 
 RoleIds = Annotated[list[Snowflake], Field(max_length=MAX_ROLES)]
+
+
+def _parse_channel_ping(value: Any) -> int:
+    return 0 if value in ("0", 0) and not isinstance(value, bool) else _parse_snowflake(value)
+
+
+# A channel's ping role: a role id, or "0" for no ping in this channel.
+ChannelPingRole = Annotated[
+    int,
+    PlainValidator(_parse_channel_ping),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": "^0$|" + SNOWFLAKE_PATTERN[1:-1].join("^$")}),
+]
 
 
 class GuildSummaryOut(BaseModel):
@@ -45,6 +58,13 @@ class ChannelOut(BaseModel):
     reminder_offsets: list[int] | None
     default_max_players: int | None
     host_role_ids: list[Snowflake] | None
+    ping_role_id: ChannelPingRole | None = Field(
+        None, description='Role mentioned when a game is posted; "0": none here; null: inherited'
+    )
+    game_threads: bool | None = Field(None, description="A thread per game; null: inherited")
+    thread_posts: bool | None = Field(
+        None, description="Reminders and changes also posted in the thread; null: inherited"
+    )
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -57,6 +77,9 @@ class ChannelOut(BaseModel):
             reminder_offsets=channel.reminder_offsets,
             default_max_players=channel.default_max_players,
             host_role_ids=channel.host_role_ids,
+            ping_role_id=channel.ping_role_id,
+            game_threads=channel.game_threads,
+            thread_posts=channel.thread_posts,
         )
 
 
@@ -79,6 +102,9 @@ class GuildSettingsOut(BaseModel):
     default_max_players: int | None
     host_role_ids: list[Snowflake]
     manager_role_ids: list[Snowflake]
+    ping_role_id: Snowflake | None = Field(None, description="Role mentioned when a game is posted")
+    game_threads: bool = Field(False, description="Open a thread on each game's announcement")
+    thread_posts: bool = Field(False, description="Post reminders and changes in the thread too")
 
     @classmethod
     def of(cls, guild: Guild) -> GuildSettingsOut:
@@ -88,6 +114,9 @@ class GuildSettingsOut(BaseModel):
             default_max_players=guild.default_max_players,
             host_role_ids=guild.host_role_ids,
             manager_role_ids=guild.manager_role_ids,
+            ping_role_id=guild.ping_role_id,
+            game_threads=guild.game_threads,
+            thread_posts=guild.thread_posts,
         )
 
 
@@ -123,6 +152,9 @@ class GuildSettingsPatch(BaseModel):
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
     manager_role_ids: RoleIds | None = None
+    ping_role_id: Snowflake | None = None
+    game_threads: bool | None = None
+    thread_posts: bool | None = None
 
     def to_changes(self) -> GuildSettingsChanges:
         """The service's input, keeping which fields were sent."""
@@ -138,6 +170,9 @@ class ChannelSettingsPatch(BaseModel):
     reminder_offsets: Offsets | None = None
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
+    ping_role_id: ChannelPingRole | None = None
+    game_threads: bool | None = None
+    thread_posts: bool | None = None
 
     def to_changes(self) -> ChannelSettingsChanges:
         """The service's input, keeping which fields were sent."""
