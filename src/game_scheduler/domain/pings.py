@@ -7,7 +7,6 @@ the server's ping off there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 NO_PING = 0
 THREAD_NAME_LIMIT = 100  # Discord's limit on a thread's name
@@ -39,11 +38,6 @@ def in_force(
         game_threads=threads,
         thread_posts=threads and posts,
     )
-
-
-def allowed_mentions(role_id: int | None) -> dict[str, Any]:
-    """Discord's ``allowed_mentions``: exactly the one role, never users, @everyone or others."""
-    return {"parse": [], "roles": [] if role_id is None else [str(role_id)]}
 
 
 def ping_text(role_id: int | None) -> str:
