@@ -77,8 +77,7 @@ async def cancel(request: Request, db: DbSession, post: Posted, game_id: GameId)
     reason = post.text("reason")
     try:
         await games.cancel_game(db, post.principal.actor, game_id, reason)
-    except ValidationError as error:
-        await db.rollback()
+    except ValidationError as error:  # raised before anything changed
         detail = await queries.get_game(db, post.principal.actor, game_id)
         context = {
             "title": f"Cancel {detail.game.title}?",
