@@ -200,3 +200,41 @@ class FakeDiscord:
         interaction = await self._interact(2, guild_id, channel_id, user_id, data)
         await asyncio.wait_for(interaction.answered.wait(), 5.0)
         return interaction
+
+    async def subcommand(
+        self,
+        user_id: int,
+        guild_id: int,
+        channel_id: int,
+        group: str,
+        name: str,
+        *,
+        users: dict[str, int] | None = None,
+        **options: Any,
+    ) -> FakeInteraction:
+        """A user runs ``/group name``; ``users`` are user options, sent resolved as Discord does."""
+        command = next(c for c in self.state.commands if c["name"] == group)
+        chosen = [
+            {"name": key, "type": OPTION_TYPES[type(value)], "value": value}
+            for key, value in options.items()
+        ]
+        resolved: dict[str, dict[str, Any]] = {"users": {}, "members": {}}
+        for key, picked in (users or {}).items():
+            chosen.append({"name": key, "type": 6, "value": str(picked)})
+            resolved["users"][str(picked)] = self.state.user_payload(picked)
+            known = self.state.guilds[guild_id].members.get(picked)
+            if known is not None:
+                member = self.state.member_payload(guild_id, known)
+                member.pop("user")
+                resolved["members"][str(picked)] = member
+        data = {
+            "id": command["id"],
+            "name": group,
+            "type": 1,
+            "guild_id": str(guild_id),
+            "options": [{"name": name, "type": 1, "options": chosen}],
+            "resolved": resolved,
+        }
+        interaction = await self._interact(2, guild_id, channel_id, user_id, data)
+        await asyncio.wait_for(interaction.answered.wait(), 5.0)
+        return interaction
