@@ -56,20 +56,14 @@ async def players_text(
         if action is not None and user_id is not None:
             if action == "add":
                 standing = await roster.add_player(session, actor, game_id, user_id)
-                place = standing.waitlist_position
-                done = f"Added <@{user_id}>: " + (
-                    "a seat." if place is None else f"#{place} waiting."
-                )
+                done = f"Added <@{user_id}>: {_where(standing.waitlist_position)}"
             elif action == "remove":
                 await roster.remove_player(session, actor, game_id, user_id)
                 done = f"Removed <@{user_id}>; they will be told."
             else:
                 assert to is not None
                 standing = await roster.move_player(session, actor, game_id, user_id, to)
-                place = standing.waitlist_position
-                done = f"Moved <@{user_id}>: " + (
-                    "a seat." if place is None else f"#{place} waiting."
-                )
+                done = f"Moved <@{user_id}>: {_where(standing.waitlist_position)}"
         detail = await queries.get_game(session, actor, game_id)
         if not detail.can_manage:
             raise NotAllowed("only the host or a bot manager can change this game's players")
