@@ -12,7 +12,7 @@ async def _order(game_id: int) -> list[int]:
 
 
 async def test_host_adds_moves_and_removes_players(bot, fake_discord, configure):
-    configure(removal_dm_grace_minutes=0)
+    configure(removal_dm_grace_minutes="0")
     game = await create_game(max_players=1)
     first, second = player_id(), player_id()
     for discord_id in (first, second):

@@ -47,7 +47,7 @@ async def _flash_after(client, response) -> str | None:
 
 
 async def test_host_finds_and_adds_a_member_then_moves_and_removes(host, configure):
-    configure(removal_dm_grace_minutes=0)  # a removal right after the add is told too
+    configure(removal_dm_grace_minutes="0")  # a removal right after the add is told too
     game = await create_game(max_players=1)
     seated = player_id()
     async with get_db_session() as session:
