@@ -212,7 +212,7 @@ class FakeDiscord:
         users: dict[str, int] | None = None,
         **options: Any,
     ) -> FakeInteraction:
-        """A user runs ``/group name``; ``users`` are user options, sent resolved as Discord does."""
+        """A user runs ``/group name``; ``users`` are user options, sent resolved as on Discord."""
         command = next(c for c in self.state.commands if c["name"] == group)
         chosen = [
             {"name": key, "type": OPTION_TYPES[type(value)], "value": value}

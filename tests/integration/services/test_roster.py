@@ -1,4 +1,4 @@
-"""The host's roster: member search, moves between seat and waitlist, cancel reason; both databases."""
+"""The host's roster: member search, moves, cancel reason; on PostgreSQL and SQLite."""
 
 import pytest
 from sqlalchemy import select
