@@ -1,12 +1,14 @@
 """The host's roster: member search, moves, cancel reason; on PostgreSQL and SQLite."""
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
 from game_scheduler.database import get_db_session
 from game_scheduler.errors import GameNotOpen, NotAllowed, ValidationError
 from game_scheduler.messaging.events import Envelope, EventType
-from game_scheduler.models import OutboxEvent, utcnow
+from game_scheduler.models import OutboxEvent, Participant, utcnow
 from game_scheduler.services import games, members, registry, roster, signups
 from game_scheduler.services.loading import load_game
 from tests.support.factories import HOST_ID, create_game, member, player_id, seed_channel
@@ -144,3 +146,35 @@ async def test_a_bad_cancel_reason_changes_nothing(db_url):
     assert caught.value.field == "reason"
     async with get_db_session() as session:
         assert (await load_game(session, game.id)).status.value == "SCHEDULED"
+
+
+async def test_moves_and_joins_at_once_keep_one_player_per_place(db_url):
+    game, ids = await _game_with(6, 3)
+    newcomers = [member(player_id()) for _ in range(4)]
+
+    async def join(actor):
+        async with get_db_session() as session:
+            await signups.join_game(session, actor, game.id)
+
+    await asyncio.gather(
+        _move(game.id, ids[5], "seat"),
+        _move(game.id, ids[0], "waitlist"),
+        *(join(actor) for actor in newcomers),
+    )
+    order = await _order(game.id)
+    assert len(order) == len(set(order)) == 10
+    async with get_db_session() as session:
+        positions = list(
+            await session.scalars(
+                select(Participant.position).where(Participant.game_id == game.id)
+            )
+        )
+    assert len(set(positions)) == 10
+    assert ids[5] in order[:3]
+    assert ids[0] in order[3:]
+    seated_dms = {
+        dm["recipient_discord_id"]
+        for dm in await _events(EventType.SEND_DM)
+        if dm["kind"] == "waitlist_promotion"
+    }
+    assert str(ids[5]) in seated_dms
