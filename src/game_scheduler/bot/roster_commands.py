@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 import discord
@@ -19,6 +20,7 @@ Interaction = discord.Interaction[Any]
 Action = Literal["add", "remove", "move"]
 Place = Literal["seat", "waitlist"]
 NAMES_SHOWN = 40
+CHOICE_NAME_MAX = 100
 
 
 def check_options(action: Action | None, user_id: int | None, to: Place | None) -> None:
@@ -34,6 +36,12 @@ def check_options(action: Action | None, user_id: int | None, to: Place | None) 
         problems.append(("action", "choose add, remove or move for that player"))
     if problems:
         raise ValidationError.of(problems)
+
+
+def choice_name(title: str, game_id: int, starts: datetime) -> str:
+    """How a game reads in the autocomplete list (Discord allows 100 characters, no markup)."""
+    suffix = f" · {starts:%Y-%m-%d %H:%M} UTC · #{game_id}"
+    return title[: CHOICE_NAME_MAX - len(suffix)] + suffix
 
 
 def _where(place: int | None) -> str:
@@ -97,3 +105,20 @@ def add_roster_commands(group: app_commands.Group) -> None:
         user_id = None if user is None else user.id
         work = players_text(actor_from(interaction), game, action, user_id, to)
         await reply(interaction, work)
+
+    @players_command.autocomplete("game")
+    async def game_choices(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        async with get_db_session() as session:
+            found = await roster.manageable_games(
+                session, actor_from(interaction), interaction.guild_id, current
+            )
+        return [
+            app_commands.Choice(
+                name=choice_name(g.title, g.game_id, g.scheduled_at), value=g.game_id
+            )
+            for g in found
+        ]

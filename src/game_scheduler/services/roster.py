@@ -7,6 +7,7 @@ under the game's lock, as joins do, and tells who gained or lost a seat (``domai
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,15 +17,52 @@ from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, roster, status, waitlist
 from game_scheduler.errors import GameNotOpen, NotJoined, ValidationError
 from game_scheduler.messaging.outbox import commit_and_publish
-from game_scheduler.models import GuildMember, Participant, User
+from game_scheduler.models import Game, GameStatus, Guild, GuildMember, Participant, User
 from game_scheduler.services import game_events, signups
 from game_scheduler.services.loading import check_can_manage, load_game
 
 SEARCH_LIMIT = 25
 QUERY_MAX = 100
+CHOICES_SCANNED = 200
 
 add_player = signups.add_player
 remove_player = signups.remove_player
+
+
+@dataclass(frozen=True)
+class GameChoice:
+    """An upcoming game the actor may manage, as a command's autocomplete offers it."""
+
+    game_id: int
+    title: str
+    scheduled_at: datetime
+
+
+async def manageable_games(
+    session: AsyncSession, actor: permissions.Actor, guild_discord_id: int, text: str
+) -> list[GameChoice]:
+    """Scheduled games of the server the actor hosts or manages, soonest first, by title or id."""
+    if not permissions.can_see(actor, guild_discord_id):
+        return []
+    rows = (
+        await session.execute(
+            select(Game.id, Game.title, Game.scheduled_at, User.discord_id, Guild.manager_role_ids)
+            .join(Guild, Guild.id == Game.guild_id)
+            .join(User, User.id == Game.host_id)
+            .where(Guild.discord_id == guild_discord_id, Game.status == GameStatus.SCHEDULED)
+            .order_by(Game.scheduled_at, Game.id)
+            .limit(CHOICES_SCANNED)
+        )
+    ).all()
+    wanted = text.strip().lower()
+    return [
+        GameChoice(row.id, row.title, row.scheduled_at)
+        for row in rows
+        if permissions.can_manage_game(
+            actor, guild_discord_id, row.discord_id, row.manager_role_ids
+        )
+        and (wanted in row.title.lower() or wanted == str(row.id))
+    ][:SEARCH_LIMIT]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from game_scheduler.database import get_db_session
 from game_scheduler.services.loading import load_game
-from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, create_game, player_id
+from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, create_game, member, player_id
 from tests.support.members import seed_member
 
 
@@ -77,3 +77,37 @@ async def test_non_host_and_non_member_are_refused(bot, fake_discord):
     )
     assert outsider.text == "User_id is not a member of this game's server."
     assert await _order(game.id) == []
+
+
+async def test_the_game_option_offers_the_hosts_upcoming_games(bot, fake_discord):
+    mine = await create_game(title="Gloomhaven", minutes_ahead=60)
+    later = await create_game(title="Catan", minutes_ahead=120)
+    await create_game(member(player_id()), title="Someone else's")
+    [command] = [c for c in fake_discord.state.commands if c["name"] == "game"]
+    [players] = [o for o in command["options"] if o["name"] == "players"]
+    assert [o["name"] for o in players["options"] if o.get("autocomplete")] == ["game"]
+
+    async def choices(typed: str) -> list[dict]:
+        data = {
+            "id": command["id"],
+            "name": "game",
+            "type": 1,
+            "options": [
+                {
+                    "name": "players",
+                    "type": 1,
+                    "options": [{"name": "game", "type": 4, "value": typed, "focused": True}],
+                }
+            ],
+        }
+        interaction = await fake_discord._interact(4, GUILD_ID, CHANNEL_ID, HOST_ID, data)
+        await fake_discord.wait_for(lambda: interaction.callbacks)
+        [callback] = interaction.callbacks
+        assert callback["type"] == 8
+        return callback["data"]["choices"]
+
+    every = await choices("")
+    assert [c["value"] for c in every] == [mine.id, later.id]
+    assert every[0]["name"].startswith("Gloomhaven · ")
+    assert every[0]["name"].endswith(f" UTC · #{mine.id}")
+    assert [c["value"] for c in await choices("cat")] == [later.id]
