@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 
 from sqlalchemy import select, update
 
 from game_scheduler.bot.embeds import build_announcement
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, MessageGone
+from game_scheduler.bot.threads import GameThreads, pings_of
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.status import FINAL
 from game_scheduler.errors import NotFound
@@ -38,8 +40,9 @@ class AnnouncementKeeper:
     :meth:`resync` picks up what a stopped bot left behind.
     """
 
-    def __init__(self, port: DiscordPort) -> None:
+    def __init__(self, port: DiscordPort, threads: GameThreads | None = None) -> None:
         self.port = port
+        self.threads = threads
         self._runners: dict[int, asyncio.Task[None]] = {}
         self._again: set[int] = set()
         self._db_slots = asyncio.Semaphore(DB_SLOTS)
@@ -134,6 +137,10 @@ class AnnouncementKeeper:
                 log.info("game %s no longer exists; no announcement to keep", game_id)
                 return False
         message_id = await self._show(game)
+        if self.threads is not None and pings_of(game).game_threads:
+            if message_id != game.discord_message_id:  # kept now: a thread outage re-runs this
+                await self._keep_message_id(game_id, message_id)
+            await self.threads.follow(game, message_id)
         async with self._db_slots, get_db_session() as session:
             await session.execute(
                 update(Game)
@@ -149,6 +156,15 @@ class AnnouncementKeeper:
             )
             await session.commit()
         return now_wanted is not None and now_wanted > wanted
+
+    async def _keep_message_id(self, game_id: int, message_id: int | None) -> None:
+        async with self._db_slots, get_db_session() as session:
+            await session.execute(
+                update(Game)
+                .where(Game.id == game_id)
+                .values(discord_message_id=message_id, updated_at=Game.updated_at)
+            )
+            await session.commit()
 
     async def _show(self, game: Game) -> int | None:
         """Post or edit, and tell the host on the dashboard when Discord refuses for good."""
@@ -171,7 +187,9 @@ class AnnouncementKeeper:
         channel_id = game.channel.discord_id
         old_id = game.discord_message_id
         if old_id is None:
-            return await self.port.post_announcement(channel_id, announcement, nonce=f"g{game.id}")
+            role = pings_of(game).ping_role_id
+            first = dataclasses.replace(announcement, ping_role_id=role)
+            return await self.port.post_announcement(channel_id, first, nonce=f"g{game.id}")
         try:
             await self.port.edit_announcement(channel_id, old_id, announcement)
             return old_id

@@ -21,7 +21,7 @@ KEEP_LAST = 1000
 class ConsoleMessage:
     """One message the bot would have sent: what, where, and its text as a person would read it."""
 
-    action: str  # post, edit, dm or channel
+    action: str  # post, edit, dm, channel or thread
     target: str  # "channel 123" or "user 456"
     text: str
     message_id: int | None = None
@@ -66,6 +66,8 @@ class ConsolePort:
         self._posted[message_id] = announcement.game_id
         text = self._announcement_text(announcement)
         self._shown[message_id] = text
+        if announcement.ping_role_id is not None:
+            text = f"<@&{announcement.ping_role_id}>\n{text}"
         self._record(
             ConsoleMessage(
                 "post", f"channel {channel_id}", text, message_id, game_id=announcement.game_id
@@ -112,6 +114,18 @@ class ConsolePort:
             for m in self.messages
             if m.action == "dm" and m.target == f"user {user_id}" and m.sent_at >= since
         ]
+
+    async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
+        self._record(ConsoleMessage("thread", f"channel {channel_id}", f"Thread opened: {name}"))
+        return message_id  # as on Discord, a thread started from a message has its id
+
+    async def add_thread_member(self, thread_id: int, user_id: int) -> None:
+        log.info("[console thread %s] added user %s", thread_id, user_id)
+
+    async def post_in_thread(self, thread_id: int, content: str, nonce: str) -> int:
+        message_id = next(self._ids)
+        self._record(ConsoleMessage("thread", f"thread {thread_id}", content, message_id))
+        return message_id
 
     async def post_channel_message(
         self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None

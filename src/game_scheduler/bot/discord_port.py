@@ -7,12 +7,14 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from typing import Literal
 
 import aiohttp
 import discord
 
 from game_scheduler.bot.port import Announcement, DiscordUnavailable, DmClosed, MessageGone
 from game_scheduler.bot.views import announcement_view
+from game_scheduler.domain import pings
 from game_scheduler.messaging.handling import TransientError
 
 HISTORY_LIMIT = 50
@@ -23,6 +25,8 @@ CLOCK_SKEW = timedelta(seconds=10)
 # Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes)
 UNKNOWN_MESSAGE = 10008
 CANNOT_DM_USER = 50007
+THREAD_ALREADY_CREATED = 160004
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: the longest Discord allows
 
 
 TOO_MANY_REQUESTS = 429
@@ -84,9 +88,24 @@ class DiscordClientPort:
     ) -> int:
         channel = self.client.get_partial_messageable(channel_id)
         view = announcement_view(announcement.game_id, joinable=announcement.joinable)
+        role_id = announcement.ping_role_id
         try:
             async with discord_errors():
-                message = await channel.send(embed=announcement.embed, view=view, nonce=nonce)
+                if role_id is None:
+                    message = await channel.send(embed=announcement.embed, view=view, nonce=nonce)
+                else:
+                    message = await channel.send(
+                        pings.ping_text(role_id),
+                        embed=announcement.embed,
+                        view=view,
+                        nonce=nonce,
+                        allowed_mentions=discord.AllowedMentions(
+                            everyone=False,
+                            users=False,
+                            roles=[discord.Object(role_id)],
+                            replied_user=False,
+                        ),
+                    )
         finally:
             view.stop()  # the buttons are dispatched by custom id; no per-message view is kept
         return message.id
@@ -130,6 +149,34 @@ class DiscordClientPort:
                 async for message in channel.history(limit=HISTORY_LIMIT, after=since - CLOCK_SKEW)
                 if message.author.id == bot_id
             ]
+
+    async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
+        async with discord_errors():
+            try:
+                thread = await self.client.http.start_thread_with_message(
+                    channel_id,
+                    message_id,
+                    name=name,
+                    auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                    rate_limit_per_user=None,
+                )
+            except discord.HTTPException as error:
+                if error.code != THREAD_ALREADY_CREATED:
+                    raise
+                return message_id  # opened by an earlier attempt: the thread has the message's id
+        return int(thread["id"])
+
+    async def add_thread_member(self, thread_id: int, user_id: int) -> None:
+        async with discord_errors():
+            await self.client.http.add_user_to_thread(thread_id, user_id)
+
+    async def post_in_thread(self, thread_id: int, content: str, nonce: str) -> int:
+        channel = self.client.get_partial_messageable(thread_id)
+        async with discord_errors():
+            message = await channel.send(
+                content, nonce=nonce, allowed_mentions=discord.AllowedMentions.none()
+            )
+        return message.id
 
     async def post_channel_message(
         self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None

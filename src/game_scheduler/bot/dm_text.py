@@ -31,6 +31,8 @@ def dm_text(dm: SendDm) -> str:
         **offer_lines(dm, title, at),
     }
     text = lines[dm.kind]
+    if dm.kind is DmKind.CANCELLATION and dm.reason:
+        text += f"\nReason: {escape_markdown(dm.reason)}"
     link = dm.url or f"https://discord.com/channels/{dm.guild_discord_id}/{dm.channel_discord_id}"
     return f"{text}\n{link}"
 

@@ -99,7 +99,10 @@ def build_embed(game: Game) -> discord.Embed:
         embed.add_field(
             name="How to join", value=clip(instructions, FIELD_VALUE_LIMIT), inline=False
         )
-    embed.add_field(name="Status", value=STATUS_TEXT[game.status], inline=False)
+    status_text = STATUS_TEXT[game.status]
+    if game.status is GameStatus.CANCELLED and game.cancel_reason:
+        status_text += f": {clip(game.cancel_reason, FIELD_VALUE_LIMIT - len(status_text) - 2)}"
+    embed.add_field(name="Status", value=status_text, inline=False)
     embed.set_footer(text=f"Game #{game.id}")
     return fit_total(embed)
 

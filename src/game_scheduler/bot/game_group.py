@@ -12,7 +12,7 @@ GroupFiller = Callable[[app_commands.Group], None]
 def game_group(*fillers: GroupFiller) -> app_commands.Group:
     """/game in servers only, with the subcommands each ``filler`` adds."""
     group = app_commands.Group(
-        name="game", description="Host games: create, edit, cancel", guild_only=True
+        name="game", description="Host games: create, edit, cancel, players", guild_only=True
     )
     for fill in fillers:
         fill(group)

@@ -12,8 +12,16 @@ from game_scheduler.bot.dm_delivery import ROUTE_CHANNEL, ROUTE_DM, ROUTE_FAILED
 from game_scheduler.bot.dm_text import dm_text, fallback_text
 from game_scheduler.bot.offer_views import offer_view
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, DmClosed
+from game_scheduler.bot.threads import GameThreads, ThreadTarget, cancel_text, change_text
 from game_scheduler.database import get_db_session
-from game_scheduler.messaging.events import Envelope, EventType, GameRef, SendDm
+from game_scheduler.messaging.events import (
+    DmKind,
+    Envelope,
+    EventType,
+    GameChanged,
+    GameRef,
+    SendDm,
+)
 from game_scheduler.messaging.handling import Handler
 from game_scheduler.models import Game
 
@@ -47,14 +55,32 @@ class BotHandlers:
 
     def __init__(self, port: DiscordPort) -> None:
         self.port = port
-        self.keeper = AnnouncementKeeper(port)
+        self.threads = GameThreads(port)
+        self.keeper = AnnouncementKeeper(port, self.threads)
         self.ledger = DmLedger()
 
     def mapping(self) -> dict[EventType, Handler]:
         """Event type to handler, as ``handle_once`` and the consumer take them."""
         handlers: dict[EventType, Handler] = dict.fromkeys(ANNOUNCEMENT_EVENTS, self.show_game)
         handlers[EventType.SEND_DM] = self.send_dm
+        handlers[EventType.GAME_UPDATED] = self.show_and_post
+        handlers[EventType.GAME_CANCELLED] = self.show_and_post
         return handlers
+
+    async def show_and_post(self, envelope: Envelope) -> None:
+        """An edit or a cancellation: the announcement follows, and the thread hears of it."""
+        await self.show_game(envelope)
+        ref = envelope.payload()
+        assert isinstance(ref, GameRef)
+        if isinstance(ref, GameChanged):
+            changes = ref.changes
+
+            def text(target: ThreadTarget) -> str | None:
+                return change_text(target, changes)
+
+            await self.threads.post(ref.game_id, text, nonce_for(envelope, "t"))
+        else:
+            await self.threads.post(ref.game_id, cancel_text, nonce_for(envelope, "t"))
 
     async def show_game(self, envelope: Envelope) -> None:
         """Mark the game's announcement behind and let the keeper catch up; no Discord wait here."""
@@ -72,6 +98,18 @@ class BotHandlers:
             await session.commit()
         self.keeper.request(ref.game_id)
 
+    async def _post_reminder(self, envelope: Envelope, recipient: int, text: str) -> None:
+        """A reminder is also posted in the game's thread, once: with the host's copy."""
+        dm = envelope.payload()
+        assert isinstance(dm, SendDm)
+
+        def reminder_text(target: ThreadTarget) -> str | None:
+            if recipient != target.host_discord_id:
+                return None
+            return text.split("\n", 1)[0]
+
+        await self.threads.post(dm.game_id, reminder_text, nonce_for(envelope, "t"))
+
     async def send_dm(self, envelope: Envelope) -> bool:
         """DM the recipient if the message still holds; if their DMs are closed, mention them.
 
@@ -84,6 +122,8 @@ class BotHandlers:
             return False  # already sent, expired or rate-limited: recorded by the ledger
         recipient = int(dm.recipient_discord_id)
         text = dm_text(attempt.dm)
+        if dm.kind is DmKind.REMINDER:
+            await self._post_reminder(envelope, recipient, text)
         if attempt.check_channel and text in await self.port.recent_dm_texts(
             recipient, since=attempt.attempted_at
         ):

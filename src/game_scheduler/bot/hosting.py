@@ -164,16 +164,13 @@ async def edit_answer(
 
 
 async def cancel_answer(actor: Actor, game_id: int, reason: str | None) -> Answer:
-    """Cancel the game; everyone signed up is told by DM.
-
-    ``reason`` is accepted for the command's contract; it reaches players once the cancel
-    service carries a reason (the roster work), so the reply does not claim it was passed on.
-    """
-    del reason
+    """Cancel the game; everyone signed up is told by DM, with ``reason`` when one is given."""
     async with get_db_session() as session:
-        game = await games.cancel_game(session, actor, game_id)
+        game = await games.cancel_game(session, actor, game_id, reason)
+    told = " with your reason" if game.cancel_reason else ""
     return Answer(
-        f"Cancelled **{discord.utils.escape_markdown(game.title)}**; everyone signed up gets a DM."
+        f"Cancelled **{discord.utils.escape_markdown(game.title)}**;"
+        f" everyone signed up gets a DM{told}."
     )
 
 

@@ -157,6 +157,15 @@ class MeteredPort:
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
         return await self.inner.recent_dm_texts(user_id, since)
 
+    async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
+        return await self.inner.create_thread(channel_id, message_id, name)
+
+    async def add_thread_member(self, thread_id: int, user_id: int) -> None:
+        await self.inner.add_thread_member(thread_id, user_id)
+
+    async def post_in_thread(self, thread_id: int, content: str, nonce: str) -> int:
+        return await self.inner.post_in_thread(thread_id, content, nonce)
+
 
 def route_template(method: str, path: str) -> str:
     """``POST /channels/{id}/messages``: ids replaced, so the label's values stay few."""

@@ -12,8 +12,15 @@ import discord
 from game_scheduler.config import get_settings
 
 # Exactly what the bot uses: it posts and edits announcements (with embeds) and mentions players
-# who take no DMs; reading history lets it find its own announcement again.
-PERMISSIONS = discord.Permissions(send_messages=True, embed_links=True, read_message_history=True)
+# who take no DMs; reading history lets it find its own announcement again; where the settings
+# say so it opens a thread on each announcement, adds the players and posts there.
+PERMISSIONS = discord.Permissions(
+    send_messages=True,
+    embed_links=True,
+    read_message_history=True,
+    create_public_threads=True,
+    send_messages_in_threads=True,
+)
 SCOPES = ("bot", "applications.commands")
 
 

@@ -31,6 +31,7 @@ class Announcement:
     game_id: int
     embed: discord.Embed
     joinable: bool
+    ping_role_id: int | None = None  # mentioned when first posted, and no other role or user
 
 
 class DiscordPort(Protocol):
@@ -67,4 +68,16 @@ class DiscordPort(Protocol):
 
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
         """The texts of the bot's DMs to the user sent since then (checked before a late resend)."""
+        ...
+
+    async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
+        """Open a public thread on the message; its id (an existing one's if already opened)."""
+        ...
+
+    async def add_thread_member(self, thread_id: int, user_id: int) -> None:
+        """Add a server member to the thread (nothing changes if they are in it already)."""
+        ...
+
+    async def post_in_thread(self, thread_id: int, content: str, nonce: str) -> int:
+        """Post plain text in a game's thread, pinging nobody."""
         ...

@@ -9,6 +9,7 @@ from game_scheduler.errors import ValidationError
 TITLE_MAX = 200
 LOCATION_MAX = 200
 TEXT_MAX = 4000
+CANCEL_REASON_MAX = 500
 MAX_PLAYERS_LIMIT = 1000
 DURATION_MAX_MINUTES = 7 * 24 * 60
 MAX_DAYS_AHEAD = 2 * 366
@@ -99,3 +100,10 @@ def check_start(scheduled_at: datetime, now: datetime) -> datetime:
     if scheduled_at > now + timedelta(days=MAX_DAYS_AHEAD):
         raise ValidationError("start time must be at most two years ahead", "scheduled_at")
     return scheduled_at
+
+
+def clean_cancel_reason(reason: str | None) -> str | None:
+    """A host's reason for cancelling, trimmed; None when none was given."""
+    if reason is None or not reason.strip():
+        return None
+    return clean_text(reason, "reason", CANCEL_REASON_MAX)

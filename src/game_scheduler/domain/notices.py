@@ -99,3 +99,14 @@ def in_seat_mode(notices: list[Notice[T]], mode: SeatMode) -> list[Notice[T]]:
 def after_reschedule_with_reconfirm(ordered: Sequence[T], max_players: int) -> list[Notice[T]]:
     """The host asked to re-confirm: the confirmed players are asked Keep / Can't instead."""
     return [Notice(p, DmKind.RECONFIRM) for p in waitlist.split(ordered, max_players).confirmed]
+
+
+def after_move(before: Sequence[T], after: Sequence[T], max_players: int) -> list[Notice[T]]:
+    """A host's move: who gained a seat is promoted, who lost one learns their waitlist place."""
+    seated_before = waitlist.split(before, max_players).confirmed
+    lineup = waitlist.split(after, max_players)
+    promoted = [p for p in lineup.confirmed if p not in seated_before]
+    demoted = [(place, p) for place, p in enumerate(lineup.waitlist, start=1) if p in seated_before]
+    return [Notice(p, DmKind.WAITLIST_PROMOTION) for p in promoted] + [
+        Notice(p, DmKind.DEMOTED, place) for place, p in demoted
+    ]

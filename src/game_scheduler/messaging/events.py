@@ -72,6 +72,7 @@ class SendDm(_Payload):
     url: str | None = None
     offer_id: int | None = None  # seat_offer / reconfirm: the open question the buttons answer
     subject_discord_id: str | None = None  # seat_summary: who took the seat (None: nobody)
+    reason: str | None = None  # a cancellation's reason, as the host gave it
 
 
 PAYLOADS: dict[EventType, type[_Payload]] = {

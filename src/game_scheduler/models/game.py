@@ -57,6 +57,10 @@ class Game(Base):
     )
     discord_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     announcement_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The thread opened on the announcement, and the players the bot added to it (Discord ids).
+    thread_discord_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    thread_member_ids: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    cancel_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

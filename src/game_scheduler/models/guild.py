@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, true
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from game_scheduler.models.base import Base, IdType, UTCDateTime, utcnow
@@ -25,6 +25,11 @@ class Guild(Base):
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True)
     # IANA zone hosts' times are read in when they set none of their own (None: UTC).
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Pings and threads (issue 14): a role mentioned when a game is posted, a thread per game,
+    # and whether reminders and changes are also posted in that thread.
+    ping_role_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    game_threads: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    thread_posts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Seat offers (issue 16); None inherits (channel: the server's; server: the default).
     seat_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
@@ -53,6 +58,10 @@ class Channel(Base):
     seat_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
     offer_window_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reconfirm_frees_seat: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # Overrides of the server's pings and threads; None inherits, ping role 0 means "no ping here".
+    ping_role_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    game_threads: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    thread_posts: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     guild: Mapped[Guild] = relationship(back_populates="channels")
 

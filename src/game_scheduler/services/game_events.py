@@ -76,6 +76,7 @@ def stage_dm(
         waitlist_position=waitlist_position,
         guild_discord_id=ref.guild_discord_id,
         channel_discord_id=ref.channel_discord_id,
+        reason=game.cancel_reason if kind is DmKind.CANCELLATION else None,
     )
     stage(session, make_event(EventType.SEND_DM, payload))
 

@@ -300,12 +300,16 @@ async def record_announcement_failure(game_id: int, reason: str | None) -> None:
         await session.commit()
 
 
-async def cancel_game(session: AsyncSession, actor: permissions.Actor, game_id: int) -> Game:
-    """Cancel a game: reminders stop, every signed-up player is told."""
+async def cancel_game(
+    session: AsyncSession, actor: permissions.Actor, game_id: int, reason: str | None = None
+) -> Game:
+    """Cancel a game: reminders stop, every signed-up player is told (with the reason, if any)."""
     game = await load_game(session, game_id, actor, lock=True)
     check_can_manage(actor, game)
+    cleaned = rules.clean_cancel_reason(reason)
     status.check_transition(game.status, GameStatus.CANCELLED)
     game.status = GameStatus.CANCELLED
+    game.cancel_reason = cleaned
     await sync_reminders(session, game, utcnow())
     await session.flush()
     game_events.stage_game_event(session, EventType.GAME_CANCELLED, game)

@@ -18,6 +18,7 @@ from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.domain.zones import check_zone
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Role, utcnow
+from game_scheduler.services.ping_settings import PingChanges, apply_pings
 from game_scheduler.services.reminders import inherited_offsets, sync_reminders
 
 MAX_ROLES = 100
@@ -35,7 +36,7 @@ class DefaultsChanges(BaseModel):
     reconfirm_frees_seat: bool | None = None
 
 
-class GuildSettingsChanges(DefaultsChanges):
+class GuildSettingsChanges(DefaultsChanges, PingChanges):
     """A partial update of a server's settings; ``None`` offsets or cap mean the defaults."""
 
     host_role_ids: list[int] | None = None
@@ -43,7 +44,7 @@ class GuildSettingsChanges(DefaultsChanges):
     timezone: str | None = None  # IANA name times are read in; None or "" clears it (UTC)
 
 
-class ChannelSettingsChanges(DefaultsChanges):
+class ChannelSettingsChanges(DefaultsChanges, PingChanges):
     """A partial update of a channel's settings; ``None`` on an override means inherit."""
 
     enabled: bool | None = None
@@ -203,6 +204,7 @@ async def update_guild_settings(
         guild.manager_role_ids = _role_ids(changes.manager_role_ids or [], "manager_role_ids")
     if "timezone" in given:
         guild.timezone = check_zone(changes.timezone) if changes.timezone else None
+    await apply_pings(db, guild, guild, changes)
     await _save(db, guild, None, changes)
     return await get_guild(db, actor, guild_discord_id)
 
@@ -226,5 +228,6 @@ async def update_channel_settings(
     if "host_role_ids" in given:
         roles = changes.host_role_ids
         channel.host_role_ids = None if roles is None else _role_ids(roles, "host_role_ids")
+    await apply_pings(db, guild, channel, changes)
     await _save(db, guild, channel, changes)
     return channel

@@ -20,6 +20,7 @@ from game_scheduler.web.forms import (
     parse_int,
     parse_offsets,
 )
+from game_scheduler.web.ping_form import ping_values, read_pings
 
 # The services name the cap "max_players"; these forms call it "default_max_players".
 RENAMES = {"max_players": "default_max_players"}
@@ -48,6 +49,7 @@ def guild_form(guild: Guild) -> SettingsForm:
         "reminder_offsets": offsets_value(guild.reminder_offsets),
         "default_max_players": _number(guild.default_max_players),
         "timezone": guild.timezone or "",
+        **ping_values(guild),
     }
     roles = {
         "host_role_ids": set(guild.host_role_ids),
@@ -63,6 +65,7 @@ def channel_form(channel: Channel) -> SettingsForm:
         "reminder_offsets": offsets_value(channel.reminder_offsets),
         "default_max_players": _number(channel.default_max_players),
         "host_roles_inherit": "1" if channel.host_role_ids is None else "",
+        **ping_values(channel),
     }
     return SettingsForm(values, {"host_role_ids": set(channel.host_role_ids or [])})
 
@@ -94,6 +97,7 @@ def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | N
     )
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
     cap = parse_int(form.values, "default_max_players", form.errors)
+    pings = read_pings(post, form.values, form.errors, channel=False)
     _check_defaults(form, offsets, cap)
     zone = form.values["timezone"].strip()
     try:
@@ -103,6 +107,7 @@ def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | N
     if form.errors:
         return form, None
     changes = GuildSettingsChanges(
+        **pings,
         reminder_offsets=offsets,
         default_max_players=cap,
         host_role_ids=form.picked("host_role_ids"),
@@ -121,10 +126,12 @@ def posted_channel(post: FormPost) -> tuple[SettingsForm, ChannelSettingsChanges
     )
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
     cap = parse_int(form.values, "default_max_players", form.errors)
+    pings = read_pings(post, form.values, form.errors, channel=True)
     _check_defaults(form, offsets, cap)
     if form.errors:
         return form, None
     changes = ChannelSettingsChanges(
+        **pings,
         enabled=bool(form.values["enabled"]),
         reminder_offsets=offsets,
         default_max_players=cap,

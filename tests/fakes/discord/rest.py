@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from tests.fakes.discord.state import APP_ID, BOT_ID, FakeDiscordState, RecordedRequest, now_iso
+from tests.fakes.discord.state import (
+    APP_ID,
+    BOT_ID,
+    FakeDiscordState,
+    RecordedRequest,
+    Thread,
+    now_iso,
+)
 
 if TYPE_CHECKING:
     from tests.fakes.discord.server import FakeDiscord
@@ -177,6 +184,40 @@ def routes(fake: FakeDiscord) -> web.RouteTableDef:
                 message[key] = json_body(request)[key] or ([] if key != "content" else "")
         message["edited_timestamp"] = now_iso()
         return reply(message)
+
+    @r.post(API_PREFIX + "/channels/{channel_id}/messages/{message_id}/threads")
+    async def start_thread(request: web.Request) -> web.Response:
+        """Start a public thread from a message; one per message (error 160004 after that)."""
+        message = find_message(request)
+        channel_id = int(request.match_info["channel_id"])
+        guild = state.guild_of_channel(channel_id)
+        if message is None or guild is None:
+            return error(404, 10008, "Unknown Message")
+        thread_id = int(message["id"])
+        if thread_id in state.threads:
+            return error(400, 160004, "A thread has already been created for this message")
+        body = json_body(request)
+        name = body.get("name") or ""
+        if not 1 <= len(name) <= 100:
+            return error(400, 50035, "Invalid Form Body (name)")
+        thread = Thread(
+            thread_id, guild.id, channel_id, name, body.get("auto_archive_duration") or 1440
+        )
+        state.threads[thread_id] = thread
+        return reply(state.thread_payload(thread), 201)
+
+    @r.put(API_PREFIX + "/channels/{channel_id}/thread-members/{user_id}")
+    async def add_thread_member(request: web.Request) -> web.Response:
+        """Add a member of the server to a thread (204; idempotent, as on Discord)."""
+        thread = state.threads.get(int(request.match_info["channel_id"]))
+        if thread is None:
+            return error(404, 10003, "Unknown Channel")
+        user_id = int(request.match_info["user_id"])
+        if user_id not in state.guilds[thread.guild_id].members:
+            return error(404, 10007, "Unknown Member")
+        if user_id not in thread.member_ids:
+            thread.member_ids.append(user_id)
+        return web.Response(status=204)
 
     @r.post(API_PREFIX + "/interactions/{interaction_id}/{token}/callback")
     async def interaction_callback(request: web.Request) -> web.Response:

@@ -274,16 +274,31 @@ class FakeDiscord:
         channel_id: int,
         group: str,
         name: str,
+        *,
+        users: dict[str, int] | None = None,
         **options: Any,
     ) -> FakeInteraction:
-        """A user runs ``/group name``; returns once the bot answered (a message or a modal)."""
+        """A user runs ``/group name``; returns once the bot answered (a message or a modal).
+
+        ``users`` are user options, sent resolved as Discord does.
+        """
         given = [
             {"name": key, "type": OPTION_TYPES[type(value)], "value": value}
             for key, value in options.items()
         ]
+        resolved: dict[str, dict[str, Any]] = {"users": {}, "members": {}}
+        for key, picked in (users or {}).items():
+            given.append({"name": key, "type": 6, "value": str(picked)})
+            resolved["users"][str(picked)] = self.state.user_payload(picked)
+            known = self.state.guilds[guild_id].members.get(picked)
+            if known is not None:
+                member = self.state.member_payload(guild_id, known)
+                member.pop("user")
+                resolved["members"][str(picked)] = member
         data = self._command_data(
             guild_id, group, [{"name": name, "type": SUBCOMMAND, "options": given}]
         )
+        data["resolved"] = resolved
         interaction = await self._interact(2, guild_id, channel_id, user_id, data)
         await asyncio.wait_for(interaction.answered.wait(), 5.0)
         return interaction

@@ -78,6 +78,18 @@ class Member:
 
 
 @dataclass
+class Thread:
+    """A public thread started from a message: its id is the message's, as on Discord."""
+
+    id: int
+    guild_id: int
+    parent_id: int
+    name: str
+    auto_archive_duration: int = 1440
+    member_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
 class Guild:
     id: int
     name: str
@@ -98,6 +110,7 @@ class FakeDiscordState:
         self.messages: dict[int, dict[str, Any]] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         self.closed_dms: set[int] = set()
+        self.threads: dict[int, Thread] = {}  # thread id (= its starter message id) -> thread
         # (channel, nonce) -> (message id, monotonic time): Discord dedups for a few minutes.
         self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
         self.nonce_window = 300.0
@@ -139,6 +152,9 @@ class FakeDiscordState:
         return guild.members.get(user_id) or self.add_member(guild_id, user_id)
 
     def guild_of_channel(self, channel_id: int) -> Guild | None:
+        thread = self.threads.get(channel_id)
+        if thread is not None:
+            return self.guilds.get(thread.guild_id)
         return next((g for g in self.guilds.values() if channel_id in g.channels), None)
 
     def delete_message(self, message_id: int) -> None:
@@ -242,6 +258,29 @@ class FakeDiscordState:
             "topic": None,
             "last_message_id": None,
             "rate_limit_per_user": 0,
+        }
+
+    def thread_payload(self, thread: Thread) -> dict[str, Any]:
+        """A public thread channel (type 11) as Discord returns it on creation."""
+        return {
+            "id": str(thread.id),
+            "type": 11,
+            "guild_id": str(thread.guild_id),
+            "parent_id": str(thread.parent_id),
+            "owner_id": str(BOT_ID),
+            "name": thread.name,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": len(thread.member_ids),
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": thread.auto_archive_duration,
+                "archive_timestamp": now_iso(),
+                "locked": False,
+                "create_timestamp": now_iso(),
+            },
         }
 
     def dm_channel_payload(self, user_id: int) -> dict[str, Any]:

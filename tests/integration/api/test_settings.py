@@ -57,6 +57,9 @@ async def test_members_read_settings_and_their_servers(clients):
         "seat_mode": None,
         "offer_window_minutes": None,
         "reconfirm_frees_seat": None,
+        "ping_role_id": None,
+        "game_threads": False,
+        "thread_posts": False,
     }
     assert [c["id"] for c in guild["channels"]] == [str(CHANNEL_ID)]
     assert guild["roles"] == [{"id": "31", "name": "Hosts"}]
@@ -78,6 +81,9 @@ async def test_only_manage_server_configures(clients):
         "seat_mode": None,
         "offer_window_minutes": None,
         "reconfirm_frees_seat": None,
+        "ping_role_id": None,
+        "game_threads": False,
+        "thread_posts": False,
     }
     channel_path = f"/api/v1/guilds/{GUILD_ID}/channels/{CHANNEL_ID}/settings"
     assert (await plain.patch(channel_path, json={"enabled": False})).status_code == 403
@@ -133,3 +139,32 @@ async def test_bad_settings_are_422(clients):
     ):
         response = await admin.patch(path, json=patch)
         assert response.status_code == 422, (patch, response.text)
+
+
+async def test_pings_and_threads_are_set_per_server_and_overridden_per_channel(clients):
+    admin, plain = clients
+    path = f"/api/v1/guilds/{GUILD_ID}/settings"
+    patch = {"ping_role_id": "31", "game_threads": True, "thread_posts": True}
+    assert (await plain.patch(path, json=patch)).status_code == 403
+    changed = (await admin.patch(path, json=patch)).json()["settings"]
+    assert (changed["ping_role_id"], changed["game_threads"], changed["thread_posts"]) == (
+        "31",
+        True,
+        True,
+    )
+    channel_path = f"/api/v1/guilds/{GUILD_ID}/channels/{CHANNEL_ID}/settings"
+    channel = (await admin.patch(channel_path, json={"ping_role_id": "0"})).json()
+    assert (channel["ping_role_id"], channel["game_threads"]) == ("0", None)
+    cleared = (await admin.patch(channel_path, json={"ping_role_id": None})).json()
+    assert cleared["ping_role_id"] is None
+
+
+async def test_only_a_role_of_the_server_can_be_pinged(clients):
+    admin, _plain = clients
+    path = f"/api/v1/guilds/{GUILD_ID}/settings"
+    for role, status in (("99", 422), (str(GUILD_ID), 422), ("x", 422), ("0", 422)):
+        response = await admin.patch(path, json={"ping_role_id": role})
+        assert response.status_code == status, (role, response.text)
+        assert response.json()["detail"][0]["loc"][-1] == "ping_role_id"
+    guild = (await admin.get(f"/api/v1/guilds/{GUILD_ID}")).json()
+    assert guild["settings"]["ping_role_id"] is None

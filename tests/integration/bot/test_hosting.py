@@ -231,9 +231,10 @@ async def test_cancel_cancels_the_game_and_says_so(bot, fake_discord):
     )
 
     assert answer.ephemeral
-    assert answer.text == "Cancelled **Risk**; everyone signed up gets a DM."
+    assert answer.text == "Cancelled **Risk**; everyone signed up gets a DM with your reason."
     [stored] = await games_titled("Risk")
     assert stored.status is GameStatus.CANCELLED
+    assert stored.cancel_reason == "host is ill"
 
 
 async def test_autocomplete_lists_only_the_hosts_upcoming_games(bot, fake_discord):

@@ -16,6 +16,9 @@ POSTS = [
     "/games/{game}/join",
     "/games/{game}/leave",
     "/games/{game}/cancel",
+    "/games/{game}/roster/add",
+    "/games/{game}/roster/{user}/remove",
+    "/games/{game}/roster/{user}/move",
     "/servers/{guild}/settings",
     "/servers/{guild}/channels/{channel}/settings",
     "/me/calendar/regenerate",
@@ -30,6 +33,9 @@ FORM = {
     "min_players": "1",
     "reminder_offsets": "none",
     "default_max_players": "3",
+    "user_id": str(HOST_ID),
+    "to": "waitlist",
+    "reason": "Forged",
 }
 
 
@@ -50,7 +56,7 @@ async def _snapshot() -> tuple[object, ...]:
 async def test_posts_without_the_right_token_are_refused(app, seeded, path):
     manager = member(HOST_ID, manage=True)
     game = await create_game(manager)
-    url = path.format(guild=GUILD_ID, game=game.id, channel=CHANNEL_ID)
+    url = path.format(guild=GUILD_ID, game=game.id, channel=CHANNEL_ID, user=HOST_ID)
     async with (
         await web_client(app, manager) as client,
         await web_client(app, member(HOST_ID + 1, manage=True)) as other,

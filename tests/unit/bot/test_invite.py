@@ -24,6 +24,8 @@ def test_the_url_asks_for_exactly_the_permissions_and_scopes_the_bot_uses(config
         "send_messages",
         "embed_links",
         "read_message_history",
+        "create_public_threads",
+        "send_messages_in_threads",
     }
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Path, Query
 
 from game_scheduler.api.deps import CurrentActor, DbSession, WritingActor
 from game_scheduler.api.errors import ERROR_RESPONSES, WRITE_RESPONSES
-from game_scheduler.api.schemas.games import GameCreate, GameDetailOut, GamePageOut, GameUpdate
+from game_scheduler.api.schemas.games import (
+    GameCancel,
+    GameCreate,
+    GameDetailOut,
+    GamePageOut,
+    GameUpdate,
+)
 from game_scheduler.api.schemas.types import MAX_ID, Snowflake, UtcDateTime
 from game_scheduler.errors import ValidationError
 from game_scheduler.models import GameStatus
@@ -86,7 +92,12 @@ async def update_game(
 
 
 @router.post("/{game_id}/cancel", responses=WRITE_RESPONSES)
-async def cancel_game(db: DbSession, actor: WritingActor, game_id: GameId) -> GameDetailOut:
-    """Cancel the game; its players are told and its reminders stop."""
-    await games.cancel_game(db, actor, game_id)
+async def cancel_game(
+    db: DbSession,
+    actor: WritingActor,
+    game_id: GameId,
+    body: Annotated[GameCancel | None, Body()] = None,
+) -> GameDetailOut:
+    """Cancel the game; its players are told (with the optional reason) and reminders stop."""
+    await games.cancel_game(db, actor, game_id, None if body is None else body.reason)
     return GameDetailOut.of_detail(await queries.get_game(db, actor, game_id))

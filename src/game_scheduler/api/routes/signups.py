@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path
 from game_scheduler.api.deps import DbSession, WritingActor
 from game_scheduler.api.errors import SIGNUP_RESPONSES
 from game_scheduler.api.routes.games import GameId
-from game_scheduler.api.schemas.games import PlayerAdd, StandingOut
+from game_scheduler.api.schemas.games import PlayerAdd, PlayerMove, StandingOut
 from game_scheduler.api.schemas.types import Snowflake
-from game_scheduler.services import signups
+from game_scheduler.services import roster, signups
 
 router = APIRouter(prefix="/api/v1/games/{game_id}", tags=["signups"], responses=SIGNUP_RESPONSES)
 
@@ -48,3 +48,12 @@ async def remove_player(
     """The host removes a player, who is told; the waitlist fills the seat."""
     standing = await signups.remove_player(db, actor, game_id, user_id)
     return StandingOut.of(standing, user_id, signed_up=False)
+
+
+@router.post("/players/{user_id}/move")
+async def move_player(
+    db: DbSession, actor: WritingActor, game_id: GameId, user_id: PlayerId, body: PlayerMove
+) -> StandingOut:
+    """The host gives a waiting player a seat or sends a seated one to the waitlist."""
+    standing = await roster.move_player(db, actor, game_id, user_id, body.to)
+    return StandingOut.of(standing, user_id, signed_up=True)

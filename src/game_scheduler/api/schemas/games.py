@@ -96,6 +96,22 @@ class GameUpdate(BaseModel):
         return GameChanges(**self.model_dump(exclude_unset=True, exclude=not_changes))
 
 
+class GameCancel(BaseModel):
+    """Why the host cancels (optional); players read it in their DM and on the announcement."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, Field(max_length=rules.CANCEL_REASON_MAX)] | None = None
+
+
+class PlayerMove(BaseModel):
+    """Where the host moves a player: ``seat`` or ``waitlist``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: Literal["seat", "waitlist"]
+
+
 class PlayerAdd(BaseModel):
     """A host signing up a member of the game's server (their name comes from Discord)."""
 
@@ -221,6 +237,7 @@ class GameDetailOut(GameOut):
     waitlist: list[PlayerOut]
     effective_reminder_offsets: list[int]
     can_manage: bool
+    cancel_reason: str | None = None
 
     @classmethod
     def of_detail(cls, detail: GameDetail) -> GameDetailOut:
@@ -237,6 +254,7 @@ class GameDetailOut(GameOut):
                 ],
                 "effective_reminder_offsets": offsets_for(game),
                 "can_manage": detail.can_manage,
+                "cancel_reason": game.cancel_reason,
             }
         )
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
 from game_scheduler.api.schemas.games import OfferWindow, Offsets, Players, SeatModeIn
-from game_scheduler.api.schemas.types import Snowflake
+from game_scheduler.api.schemas.types import SNOWFLAKE_PATTERN, Snowflake, _parse_snowflake
 from game_scheduler.api.schemas.zoned import ZoneName
 from game_scheduler.models import Channel, Guild, Role
 from game_scheduler.services.auth.membership import GuildAccess
@@ -19,6 +19,19 @@ from game_scheduler.services.settings import (
 )
 
 RoleIds = Annotated[list[Snowflake], Field(max_length=MAX_ROLES)]
+
+
+def _parse_channel_ping(value: Any) -> int:
+    return 0 if value in ("0", 0) and not isinstance(value, bool) else _parse_snowflake(value)
+
+
+# A channel's ping role: a role id, or "0" for no ping in this channel.
+ChannelPingRole = Annotated[
+    int,
+    PlainValidator(_parse_channel_ping),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": "^0$|" + SNOWFLAKE_PATTERN[1:-1].join("^$")}),
+]
 
 
 class GuildSummaryOut(BaseModel):
@@ -49,6 +62,13 @@ class ChannelOut(BaseModel):
     seat_mode: str | None = None
     offer_window_minutes: int | None = None
     reconfirm_frees_seat: bool | None = None
+    ping_role_id: ChannelPingRole | None = Field(
+        None, description='Role mentioned when a game is posted; "0": none here; null: inherited'
+    )
+    game_threads: bool | None = Field(None, description="A thread per game; null: inherited")
+    thread_posts: bool | None = Field(
+        None, description="Reminders and changes also posted in the thread; null: inherited"
+    )
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -64,6 +84,9 @@ class ChannelOut(BaseModel):
             seat_mode=channel.seat_mode,
             offer_window_minutes=channel.offer_window_minutes,
             reconfirm_frees_seat=channel.reconfirm_frees_seat,
+            ping_role_id=channel.ping_role_id,
+            game_threads=channel.game_threads,
+            thread_posts=channel.thread_posts,
         )
 
 
@@ -90,6 +113,9 @@ class GuildSettingsOut(BaseModel):
     seat_mode: str | None = None
     offer_window_minutes: int | None = None
     reconfirm_frees_seat: bool | None = None
+    ping_role_id: Snowflake | None = Field(None, description="Role mentioned when a game is posted")
+    game_threads: bool = Field(False, description="Open a thread on each game's announcement")
+    thread_posts: bool = Field(False, description="Post reminders and changes in the thread too")
 
     @classmethod
     def of(cls, guild: Guild) -> GuildSettingsOut:
@@ -103,6 +129,9 @@ class GuildSettingsOut(BaseModel):
             seat_mode=guild.seat_mode,
             offer_window_minutes=guild.offer_window_minutes,
             reconfirm_frees_seat=guild.reconfirm_frees_seat,
+            ping_role_id=guild.ping_role_id,
+            game_threads=guild.game_threads,
+            thread_posts=guild.thread_posts,
         )
 
 
@@ -142,6 +171,9 @@ class GuildSettingsPatch(BaseModel):
     seat_mode: SeatModeIn | None = None
     offer_window_minutes: OfferWindow | None = None
     reconfirm_frees_seat: bool | None = None
+    ping_role_id: Snowflake | None = None
+    game_threads: bool | None = None
+    thread_posts: bool | None = None
 
     def to_changes(self) -> GuildSettingsChanges:
         """The service's input, keeping which fields were sent."""
@@ -160,6 +192,9 @@ class ChannelSettingsPatch(BaseModel):
     seat_mode: SeatModeIn | None = None
     offer_window_minutes: OfferWindow | None = None
     reconfirm_frees_seat: bool | None = None
+    ping_role_id: ChannelPingRole | None = None
+    game_threads: bool | None = None
+    thread_posts: bool | None = None
 
     def to_changes(self) -> ChannelSettingsChanges:
         """The service's input, keeping which fields were sent."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from game_scheduler.errors import Conflict, NotAllowed
+from game_scheduler.errors import Conflict, NotAllowed, ValidationError
 from game_scheduler.models import GameStatus
 from game_scheduler.services import calendar, games, queries, seat_offers, signups
 from game_scheduler.services.reminders import offsets_for
@@ -72,11 +72,22 @@ async def confirm_cancel(
 
 
 @router.post("/games/{game_id}/cancel")
-async def cancel(db: DbSession, post: Posted, game_id: GameId) -> Response:
-    """Cancel the game for good."""
+async def cancel(request: Request, db: DbSession, post: Posted, game_id: GameId) -> Response:
+    """Cancel the game for good, with the host's reason if they gave one."""
     url = f"/games/{game_id}"
+    reason = post.text("reason")
     try:
-        await games.cancel_game(db, post.principal.actor, game_id)
+        await games.cancel_game(db, post.principal.actor, game_id, reason)
+    except ValidationError as error:  # raised before anything changed
+        detail = await queries.get_game(db, post.principal.actor, game_id)
+        context = {
+            "title": f"Cancel {detail.game.title}?",
+            "detail": detail,
+            "game": detail.game,
+            "reason": reason,
+            "error": str(error),
+        }
+        return render(request, "cancel.html", context, viewer=post.principal, status=422)
     except Conflict as error:
         return redirect(url, "error", str(error))
     return redirect(url, "success", "The game is cancelled; its players will be told.")
