@@ -14,6 +14,7 @@ from game_scheduler.models import utcnow
 from game_scheduler.scheduler.services.due_reminders import find_due_reminders, group_by_due_time
 from game_scheduler.scheduler.services.game_status import advance_game_statuses
 from game_scheduler.scheduler.services.notification_service import NotificationService
+from game_scheduler.scheduler.services.quorum_checks import check_quorums
 from game_scheduler.scheduler.services.retention import purge_old_rows
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class EmbeddedScheduler:
             self.advance_statuses: settings.update_status_interval,
             self.relay: settings.relay_outbox_interval,
             self.purge: settings.retention_interval,
+            self.check_quorums: settings.quorum_check_interval,
         }
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedded-scheduler", daemon=True)
@@ -77,6 +79,11 @@ class EmbeddedScheduler:
         """Delete published events and delivery records older than RETENTION_DAYS."""
         with get_sync_db_session() as session:
             purge_old_rows(session, utcnow(), get_settings().retention_days)
+
+    def check_quorums(self) -> None:
+        """Nudge short games and settle quorum deadlines that have come."""
+        with get_sync_db_session() as session:
+            check_quorums(session, utcnow(), self._publisher)
 
     def _run(self) -> None:
         last_run = dict.fromkeys(self._intervals, 0.0)

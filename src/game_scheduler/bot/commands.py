@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.bot import command_text as text
 from game_scheduler.bot.interactions import actor_from, reply
+from game_scheduler.bot.reminders_commands import reminders_group
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.services import queries, settings
@@ -136,3 +137,4 @@ def register_commands(tree: app_commands.CommandTree[Any]) -> None:
     tree.add_command(games_command)
     tree.add_command(my_games_command)
     tree.add_command(game_config_command)
+    tree.add_command(reminders_group)

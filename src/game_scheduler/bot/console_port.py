@@ -92,9 +92,16 @@ class ConsolePort:
         )
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        choices_for: int | None = None,
     ) -> None:
         text = content if embed is None else f"{content}\n{render_embed(embed)}"
+        if choices_for is not None:
+            text += "\n[Cancel the game] [Keep it]"
         self._record(ConsoleMessage("dm", f"user {user_id}", text))
 
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:

@@ -12,6 +12,7 @@ import aiohttp
 import discord
 
 from game_scheduler.bot.port import Announcement, DiscordUnavailable, DmClosed, MessageGone
+from game_scheduler.bot.quorum_buttons import quorum_view
 from game_scheduler.bot.views import announcement_view
 from game_scheduler.messaging.handling import TransientError
 
@@ -103,11 +104,22 @@ class DiscordClientPort:
             view.stop()
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        choices_for: int | None = None,
     ) -> None:
         async with self._dm_slots, discord_errors():
             channel = await self._dm_channel(user_id)
-            if embed is None:
+            if choices_for is not None:
+                view = quorum_view(choices_for)
+                try:
+                    await channel.send(content, view=view, nonce=nonce)
+                finally:
+                    view.stop()
+            elif embed is None:
                 await channel.send(content, nonce=nonce)
             else:
                 await channel.send(content, embed=embed, nonce=nonce)

@@ -23,6 +23,15 @@ def dm_text(dm: SendDm) -> str:
         DmKind.CANCELLATION: f"{title} ({at}) was cancelled by the host.",
         DmKind.RESCHEDULED: f"{title} was moved: it now starts {at} ({relative}).",
         DmKind.REMOVED: f"The host removed you from {title} ({at}).",
+        DmKind.QUORUM_ON: f"{title} is on: it has its {dm.min_players or 1} players. See you {at}!",
+        DmKind.QUORUM_CANCELLED: (
+            f"{title} ({at}) was cancelled: not enough players "
+            f"({dm.confirmed_count or 0} of the {dm.min_players or 1} needed)."
+        ),
+        DmKind.QUORUM_ASK_HOST: (
+            f"{title} ({at}) reached its deadline with {dm.confirmed_count or 0} of the "
+            f"{dm.min_players or 1} players it needs. Cancel it, or keep it as it is?"
+        ),
     }
     text = lines[dm.kind]
     link = dm.url or f"https://discord.com/channels/{dm.guild_discord_id}/{dm.channel_discord_id}"
@@ -33,3 +42,19 @@ def fallback_text(dm: SendDm) -> str:
     """A short channel post for a user who does not accept DMs."""
     first_line = dm_text(dm).split("\n", 1)[0]
     return f"<@{dm.recipient_discord_id}> (I couldn't DM you) {first_line}"
+
+
+def nudge_text(title: str, starts_at: int, needed: int, role_discord_id: str | None) -> str:
+    """The one call for players a short game makes in its channel before its deadline."""
+    who = f"<@&{role_discord_id}> " if role_discord_id else ""
+    players = "player" if needed == 1 else "players"
+    return (
+        f"{who}**{escape_markdown(title)}** (<t:{starts_at}:F>) needs {needed} more {players} "
+        "to go ahead. Join from the announcement!"
+    )
+
+
+def mention_text(dm: SendDm) -> str:
+    """A reminder posted in the game's channel for a user who asked for mentions, not DMs."""
+    first_line = dm_text(dm).split("\n", 1)[0]
+    return f"<@{dm.recipient_discord_id}> {first_line}"

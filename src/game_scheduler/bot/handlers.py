@@ -8,10 +8,11 @@ from sqlalchemy import update
 
 from game_scheduler.bot.announcements import AnnouncementKeeper
 from game_scheduler.bot.dm_delivery import ROUTE_CHANNEL, ROUTE_DM, ROUTE_FAILED, DmLedger
-from game_scheduler.bot.dm_text import dm_text, fallback_text
+from game_scheduler.bot.dm_text import dm_text, fallback_text, mention_text
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, DmClosed
+from game_scheduler.bot.quorum_posts import post_nudge, prefers_mention
 from game_scheduler.database import get_db_session
-from game_scheduler.messaging.events import Envelope, EventType, GameRef, SendDm
+from game_scheduler.messaging.events import DmKind, Envelope, EventType, GameRef, SendDm
 from game_scheduler.messaging.handling import Handler
 from game_scheduler.models import Game
 
@@ -27,7 +28,10 @@ ANNOUNCEMENT_EVENTS = (
     EventType.PLAYER_LEFT,
     EventType.WAITLIST_PROMOTED,
     EventType.WAITLIST_DEMOTED,
+    EventType.QUORUM_MET,
+    EventType.QUORUM_MISSED,
 )
+ROUTE_MENTION = "channel_mention"
 
 
 def nonce_for(envelope: Envelope, prefix: str = "") -> str:
@@ -47,6 +51,7 @@ class BotHandlers:
         """Event type to handler, as ``handle_once`` and the consumer take them."""
         handlers: dict[EventType, Handler] = dict.fromkeys(ANNOUNCEMENT_EVENTS, self.show_game)
         handlers[EventType.SEND_DM] = self.send_dm
+        handlers[EventType.QUORUM_NUDGED] = self.post_nudge
         return handlers
 
     async def show_game(self, envelope: Envelope) -> None:
@@ -65,6 +70,10 @@ class BotHandlers:
             await session.commit()
         self.keeper.request(ref.game_id)
 
+    async def post_nudge(self, envelope: Envelope) -> None:
+        """Post a short game's call for players in its channel (the same nonce on a redelivery)."""
+        await post_nudge(self.port, envelope, nonce_for(envelope, "q"))
+
     async def send_dm(self, envelope: Envelope) -> bool:
         """DM the recipient if the message still holds; if their DMs are closed, mention them.
 
@@ -82,9 +91,12 @@ class BotHandlers:
         ):
             await self.ledger.finish(envelope, ROUTE_DM, "found in the DM channel after a restart")
             return True
+        if dm.kind is DmKind.REMINDER and await prefers_mention(recipient):
+            return await self._mention(envelope, attempt.dm)
         route, detail = ROUTE_DM, ""
+        choices = dm.game_id if dm.kind is DmKind.QUORUM_ASK_HOST else None
         try:
-            await self.port.send_dm(recipient, text, nonce_for(envelope))
+            await self.port.send_dm(recipient, text, nonce_for(envelope), choices_for=choices)
         except DmClosed:
             route = ROUTE_CHANNEL
             try:
@@ -100,5 +112,20 @@ class BotHandlers:
             route, detail = ROUTE_FAILED, str(error)
         if route != ROUTE_DM:
             log.info("%s for user %s went by %s %s", dm.kind, recipient, route, detail)
+        await self.ledger.finish(envelope, route, detail)
+        return True
+
+    async def _mention(self, envelope: Envelope, dm: SendDm) -> bool:
+        """A reminder as a mention of that one user in the game's channel, never a DM."""
+        route, detail = ROUTE_MENTION, ""
+        try:
+            await self.port.post_channel_message(
+                int(dm.channel_discord_id),
+                mention_text(dm),
+                nonce_for(envelope, "m"),
+                mention_user_id=int(dm.recipient_discord_id),
+            )
+        except DiscordUnavailable as error:
+            route, detail = ROUTE_FAILED, f"channel mention failed: {error}"
         await self.ledger.finish(envelope, route, detail)
         return True

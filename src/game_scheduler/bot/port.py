@@ -49,9 +49,17 @@ class DiscordPort(Protocol):
         ...
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        choices_for: int | None = None,
     ) -> None:
-        """Send a direct message; the nonce makes Discord drop a repeat of the same send."""
+        """Send a direct message; the nonce makes Discord drop a repeat of the same send.
+
+        ``choices_for``: a game id whose host gets the quorum Cancel / Keep buttons with it.
+        """
         ...
 
     async def post_channel_message(

@@ -14,9 +14,12 @@ DEMOTED = DmKind.DEMOTED
 CANCELLATION = DmKind.CANCELLATION
 RESCHEDULED = DmKind.RESCHEDULED
 REMOVED = DmKind.REMOVED
+QUORUM_ON = DmKind.QUORUM_ON
+QUORUM_CANCELLED = DmKind.QUORUM_CANCELLED
+QUORUM_ASK_HOST = DmKind.QUORUM_ASK_HOST
 
 # Per-user limit on DMs about one game (issue 12): reminders and the one cancellation are exempt.
-RATE_LIMIT_EXEMPT = frozenset({REMINDER, CANCELLATION})
+RATE_LIMIT_EXEMPT = frozenset({REMINDER, CANCELLATION, QUORUM_CANCELLED, QUORUM_ASK_HOST})
 RATE_LIMIT_COUNT = 3
 RATE_LIMIT_WINDOW = timedelta(hours=1)
 
@@ -40,7 +43,7 @@ def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | 
     """None when the DM still holds; otherwise why sending it now would be wrong or stale."""
     if game is None:
         return "the game no longer exists"
-    if kind == CANCELLATION:
+    if kind in (CANCELLATION, QUORUM_CANCELLED):
         return None if game.status is GameStatus.CANCELLED else "the game is not cancelled"
     if game.status is not GameStatus.SCHEDULED:
         return f"the game is {game.status.value.lower().replace('_', ' ')}"
@@ -61,6 +64,11 @@ def expiry_reason(kind: str, starts_at: int, recipient_id: int, game: GameNow | 
     elif kind == DEMOTED:
         if recipient_id not in game.waitlisted_ids:
             return "the recipient is no longer on the waitlist"
+    elif kind == QUORUM_ON:
+        if recipient_id != game.host_id and recipient_id not in game.confirmed_ids:
+            return "the recipient is no longer a confirmed player"
+    elif kind == QUORUM_ASK_HOST and recipient_id != game.host_id:
+        return "the recipient no longer hosts the game"
     elif kind == REMOVED and recipient_id in game.player_ids:
         return "the recipient re-joined the game since"
     return None

@@ -25,6 +25,9 @@ class DmKind(enum.StrEnum):
     CANCELLATION = "cancellation"
     RESCHEDULED = "rescheduled"
     REMOVED = "removed"
+    QUORUM_ON = "quorum_on"
+    QUORUM_CANCELLED = "quorum_cancelled"
+    QUORUM_ASK_HOST = "quorum_ask_host"
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,18 @@ def after_reschedule(ordered: Sequence[T], max_players: int) -> list[Notice[T]]:
 def after_cancel(ordered: Sequence[T]) -> list[Notice[T]]:
     """A cancellation is news for everyone signed up, waitlist included."""
     return [Notice(p, DmKind.CANCELLATION) for p in ordered]
+
+
+def at_quorum_met(host: T, confirmed: Sequence[T]) -> list[Notice[T]]:
+    """The game is on: the host and each confirmed player hear it, once each."""
+    return [Notice(p, DmKind.QUORUM_ON) for p in dict.fromkeys([host, *confirmed])]
+
+
+def at_quorum_cancel(host: T, ordered: Sequence[T]) -> list[Notice[T]]:
+    """Cancelled for want of players: everyone signed up and the host hear why."""
+    return [Notice(p, DmKind.QUORUM_CANCELLED) for p in dict.fromkeys([host, *ordered])]
+
+
+def at_quorum_short(host: T) -> list[Notice[T]]:
+    """Short at the deadline with ``ask_host``: the host decides (Cancel / Keep)."""
+    return [Notice(host, DmKind.QUORUM_ASK_HOST)]

@@ -28,6 +28,9 @@ class EventType(enum.StrEnum):
     WAITLIST_PROMOTED = "game.waitlist_promoted"
     WAITLIST_DEMOTED = "game.waitlist_demoted"
     SEND_DM = "notification.send_dm"
+    QUORUM_NUDGED = "game.quorum_nudged"
+    QUORUM_MET = "game.quorum_met"
+    QUORUM_MISSED = "game.quorum_missed"
 
 
 class _Payload(BaseModel):
@@ -56,6 +59,15 @@ class PlayerChanged(GameRef):
     waitlist_position: int | None = None
 
 
+class QuorumNudge(GameRef):
+    """A short game's call for players, posted once in its channel (pinging the role if set)."""
+
+    title: str
+    starts_at: int
+    needed: int
+    role_discord_id: str | None = None
+
+
 class SendDm(_Payload):
     """Everything the bot needs to write a direct message without another query."""
 
@@ -70,6 +82,8 @@ class SendDm(_Payload):
     guild_discord_id: str
     channel_discord_id: str
     url: str | None = None
+    min_players: int | None = None
+    confirmed_count: int | None = None
 
 
 PAYLOADS: dict[EventType, type[_Payload]] = {
@@ -83,6 +97,9 @@ PAYLOADS: dict[EventType, type[_Payload]] = {
     EventType.WAITLIST_PROMOTED: PlayerChanged,
     EventType.WAITLIST_DEMOTED: PlayerChanged,
     EventType.SEND_DM: SendDm,
+    EventType.QUORUM_NUDGED: QuorumNudge,
+    EventType.QUORUM_MET: GameRef,
+    EventType.QUORUM_MISSED: GameRef,
 }
 
 

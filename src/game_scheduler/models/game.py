@@ -61,6 +61,12 @@ class Game(Base):
     # and sets shown to what it had read once Discord shows it (plain UPDATEs, not version bumps).
     announcement_wanted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     announcement_shown: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Quorum (issue 16): minutes before the start when min_players must be confirmed (None:
+    # inherit the channel's/server's, 0: no deadline); the outcome and the one nudge, once each.
+    quorum_deadline_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    quorum_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    quorum_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    quorum_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -22,6 +22,10 @@ class Guild(Base):
     default_max_players: Mapped[int | None] = mapped_column(Integer, nullable=True)
     host_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     manager_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Quorum defaults (issue 16); None: inherit (channel -> server -> environment).
+    quorum_deadline_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    quorum_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    quorum_nudge_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -41,6 +45,10 @@ class Channel(Base):
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     default_max_players: Mapped[int | None] = mapped_column(Integer, nullable=True)
     host_role_ids: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    # Quorum defaults (issue 16); None: inherit (channel -> server -> environment).
+    quorum_deadline_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    quorum_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    quorum_nudge_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # False once the bot stops seeing the channel (deleted, or hidden from it); games stay.
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import JSON, BigInteger, Boolean, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from game_scheduler.models.base import Base, IdType, UTCDateTime, utcnow
@@ -26,3 +26,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(100), default="")
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Personal reminders (issue 16): None follows each game's offsets; a list overrides them
+    # for this user's reminders; reminder_mention: mention in the game's channel, no DM.
+    reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    reminder_mention: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -21,6 +21,7 @@ SEND_NOTIFICATION = "scheduler.send_game_notification"
 UPDATE_GAME_STATUSES = "scheduler.update_game_statuses"
 RELAY_OUTBOX = "scheduler.relay_outbox"
 PURGE_OLD_ROWS = "scheduler.purge_old_rows"
+CHECK_QUORUMS = "scheduler.check_quorums"
 
 MIN_EXPIRES_SECONDS = 10.0
 
@@ -30,6 +31,7 @@ TASK_MODULES = [
     "game_scheduler.scheduler.tasks.update_game_status",
     "game_scheduler.scheduler.tasks.relay_outbox",
     "game_scheduler.scheduler.tasks.purge_old_rows",
+    "game_scheduler.scheduler.tasks.check_quorums",
     "game_scheduler.scheduler.instrumentation",  # metrics, logs, heartbeat: Celery's signals
 ]
 
@@ -46,6 +48,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         UPDATE_GAME_STATUSES: settings.update_status_interval,
         RELAY_OUTBOX: settings.relay_outbox_interval,
         PURGE_OLD_ROWS: settings.retention_interval,
+        CHECK_QUORUMS: settings.quorum_check_interval,
     }
     return {
         name: {

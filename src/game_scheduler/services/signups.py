@@ -18,6 +18,7 @@ from game_scheduler.models import Game, Participant, utcnow
 from game_scheduler.services import game_events, members, throttle
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
+from game_scheduler.services.reminders import sync_reminders
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ async def _add(session: AsyncSession, game: Game, discord_id: int, username: str
     )
     session.add(participant)
     await session.flush()
+    if user.reminder_offsets is not None:  # their personal reminders start with the seat
+        await sync_reminders(session, game, utcnow())
     rank = len(game.participants) - 1
     game_events.stage_player_event(session, EventType.PLAYER_JOINED, game, discord_id, rank)
     await commit_and_publish(session)
@@ -85,6 +88,8 @@ async def _remove(
     game.participants.remove(leaving)
     await session.delete(leaving)
     await session.flush()
+    if leaving.user.reminder_offsets is not None:  # their personal reminders end with it
+        await sync_reminders(session, game, now)
     game_events.stage_player_event(session, EventType.PLAYER_LEFT, game, discord_id)
     game_events.stage_notices(session, game, notices)
     await commit_and_publish(session)

@@ -43,7 +43,12 @@ async def _eventually(check, within: float = 5.0):
 
 
 async def test_ready_records_servers_channels_roles_and_syncs_commands(bot, fake_discord):
-    assert {c["name"] for c in fake_discord.state.commands} == {"games", "my-games", "game-config"}
+    assert {c["name"] for c in fake_discord.state.commands} == {
+        "games",
+        "my-games",
+        "game-config",
+        "reminders",
+    }
     guilds, channels, roles = await _snapshot()
     assert guilds[GUILD_ID].name == "Test Server"
     assert guilds[GUILD_ID].bot_present
