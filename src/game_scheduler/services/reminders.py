@@ -42,7 +42,7 @@ async def personal_offsets(session: AsyncSession, game: Game) -> dict[int, list[
             User.reminder_offsets.is_not(None),
         )
     )
-    return {user_id: list(offsets) for user_id, offsets in rows.tuples() if offsets is not None}
+    return {user_id: list(offsets) for user_id, offsets in rows.all() if offsets is not None}
 
 
 async def sync_reminders(session: AsyncSession, game: Game, now: datetime) -> None:

@@ -167,18 +167,17 @@ def _lock(session: Session, game_ids: Sequence[int]) -> list[_Game]:
         c.id: c for c in session.scalars(select(Channel).where(Channel.id.in_(channel_ids)))
     }
     guilds = {g.id: g for g in session.scalars(select(Guild).where(Guild.id.in_(guild_ids)))}
-    hosts = dict(
-        session.execute(
-            select(User.id, User.discord_id).where(User.id.in_({g.host_id for g in games}))
-        ).tuples()
-    )
+    host_rows = session.execute(
+        select(User.id, User.discord_id).where(User.id.in_({g.host_id for g in games}))
+    ).all()
+    hosts = {user_id: discord_id for user_id, discord_id in host_rows}
     players: dict[int, list[int]] = {i: [] for i in ids}
     for game_id, discord_id in session.execute(
         select(Participant.game_id, User.discord_id)
         .join(User, User.id == Participant.user_id)
         .where(Participant.game_id.in_(ids))
         .order_by(Participant.game_id, Participant.position)
-    ).tuples():
+    ).all():
         players[game_id].append(discord_id)
     return [
         _Game(g, guilds[g.guild_id], channels[g.channel_id], hosts[g.host_id], players[g.id])
