@@ -14,7 +14,7 @@ from game_scheduler.api.errors import install_error_handlers
 from game_scheduler.api.headers import SecurityHeaders
 from game_scheduler.api.logs import redact_access_log
 from game_scheduler.api.metrics import install_metrics
-from game_scheduler.api.routes import auth, calendar, games, guilds, health, me, signups
+from game_scheduler.api.routes import auth, calendar, games, guilds, health, me, reminders, signups
 from game_scheduler.config import get_settings
 from game_scheduler.database import dispose_engines
 from game_scheduler.messaging import outbox
@@ -97,6 +97,7 @@ def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(me.router)
+    app.include_router(reminders.router)
     app.include_router(guilds.router)
     # Before the games router, so /games/{id}.ics is not read as /games/{id}.
     app.include_router(calendar.router)

@@ -15,6 +15,7 @@ from game_scheduler.domain import games as rules
 from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, status
 from game_scheduler.domain.checks import Checks
+from game_scheduler.domain.quorum import validate_deadline
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
 from game_scheduler.messaging.events import EventType
@@ -47,6 +48,7 @@ class GameDraft(BaseModel):
     max_players: int | None = None
     min_players: int = 1
     reminder_offsets: list[int] | None = None
+    quorum_deadline_minutes: int | None = None  # None: inherited; 0: no deadline
 
 
 class GameChanges(BaseModel):
@@ -63,6 +65,7 @@ class GameChanges(BaseModel):
     max_players: int | None = None
     min_players: int | None = None
     reminder_offsets: list[int] | None = None
+    quorum_deadline_minutes: int | None = None
 
 
 async def _load_channel(
@@ -147,6 +150,11 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
             if draft.reminder_offsets is None
             else checks.run(validate_offsets, draft.reminder_offsets)
         ),
+        "quorum_deadline_minutes": (
+            None
+            if draft.quorum_deadline_minutes is None
+            else checks.run(validate_deadline, draft.quorum_deadline_minutes)
+        ),
     }
     checks.raise_any()
     host = await ensure_user(session, actor.discord_id, actor.username)
@@ -214,6 +222,11 @@ async def update_game(
         offsets = changes.reminder_offsets
         accepted["reminder_offsets"] = (
             None if offsets is None else checks.run(validate_offsets, offsets)
+        )
+    if "quorum_deadline_minutes" in given:
+        deadline = changes.quorum_deadline_minutes
+        accepted["quorum_deadline_minutes"] = (
+            None if deadline is None else checks.run(validate_deadline, deadline)
         )
     new_max = game.max_players
     if "max_players" in given and changes.max_players is not None:

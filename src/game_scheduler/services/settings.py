@@ -13,6 +13,7 @@ from game_scheduler.config import get_settings
 from game_scheduler.database import lock_for_write
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.permissions import Actor, can_configure, can_see
+from game_scheduler.domain.quorum import QuorumAction, validate_deadline, validate_nudge
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Role, utcnow
@@ -28,6 +29,10 @@ class DefaultsChanges(BaseModel):
 
     reminder_offsets: list[int] | None = None
     default_max_players: int | None = None
+    # Quorum (issue 16): deadline minutes before the start (0: none), action, nudge lead.
+    quorum_deadline_minutes: int | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: int | None = None
 
 
 class GuildSettingsChanges(DefaultsChanges):
@@ -166,6 +171,20 @@ def _set_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
     if "default_max_players" in given:
         value = changes.default_max_players
         target.default_max_players = None if value is None else rules.check_max_players(value)
+    _set_quorum_defaults(target, changes)
+
+
+def _set_quorum_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
+    given = changes.model_fields_set
+    if "quorum_deadline_minutes" in given:
+        deadline = changes.quorum_deadline_minutes
+        target.quorum_deadline_minutes = None if deadline is None else validate_deadline(deadline)
+    if "quorum_action" in given:
+        action = changes.quorum_action
+        target.quorum_action = None if action is None else action.value
+    if "quorum_nudge_minutes" in given:
+        lead = changes.quorum_nudge_minutes
+        target.quorum_nudge_minutes = None if lead is None else validate_nudge(lead)
 
 
 async def _save(

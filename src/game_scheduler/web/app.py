@@ -6,7 +6,15 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from game_scheduler.web.rendering import ConsoleFeed, ConsoleMessage, DashboardConfig
-from game_scheduler.web.routes import account, game_edit, games, servers, settings, signin
+from game_scheduler.web.routes import (
+    account,
+    game_edit,
+    games,
+    reminders,
+    servers,
+    settings,
+    signin,
+)
 
 __all__ = ["ConsoleFeed", "ConsoleMessage", "install_dashboard"]
 
@@ -16,6 +24,6 @@ def install_dashboard(
 ) -> None:
     """Serve the dashboard from ``app``; ``demo_login`` offers the demo sign-in without Discord."""
     app.state.dashboard = DashboardConfig(console_messages, demo_login)
-    for module in (signin, servers, games, game_edit, settings, account):
+    for module in (signin, servers, games, game_edit, settings, account, reminders):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("game_scheduler.web", "static")]), name="static")

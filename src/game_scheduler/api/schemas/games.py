@@ -10,11 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from game_scheduler.api.schemas.types import Snowflake, UtcDateTime
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import waitlist
+from game_scheduler.domain.quorum import MAX_DEADLINE_MINUTES
 from game_scheduler.domain.reminders import MAX_OFFSET_MINUTES, MAX_OFFSETS
 from game_scheduler.domain.status import ends_at
 from game_scheduler.models import Game, GameStatus, Participant, User
 from game_scheduler.services.games import GameChanges, GameDraft
 from game_scheduler.services.queries import GameDetail, GamePage, GameSummary
+from game_scheduler.services.quorum import summarise
 from game_scheduler.services.reminders import offsets_for
 from game_scheduler.services.signups import Standing
 
@@ -25,6 +27,7 @@ Text = Annotated[str, Field(max_length=rules.TEXT_MAX)]
 Location = Annotated[str, Field(max_length=rules.LOCATION_MAX)]
 Duration = Annotated[int, Field(ge=1, le=rules.DURATION_MAX_MINUTES)]
 Players = Annotated[int, Field(ge=1, le=rules.MAX_PLAYERS_LIMIT)]
+Deadline = Annotated[int, Field(ge=0, le=MAX_DEADLINE_MINUTES)]
 
 
 class GameCreate(BaseModel):
@@ -42,6 +45,8 @@ class GameCreate(BaseModel):
     max_players: Players | None = None
     min_players: Players = 1
     reminder_offsets: Offsets | None = None
+    # Minutes before the start by which min_players must be confirmed; 0: none; null: inherit.
+    quorum_deadline_minutes: Deadline | None = None
 
     def to_draft(self) -> GameDraft:
         """The service's input."""
@@ -67,6 +72,7 @@ class GameUpdate(BaseModel):
     max_players: Players | None = None
     min_players: Players | None = None
     reminder_offsets: Offsets | None = None
+    quorum_deadline_minutes: Deadline | None = None
 
     def to_changes(self) -> GameChanges:
         """The service's input, keeping which fields were sent."""
@@ -121,6 +127,24 @@ def _my_standing(rank: int | None, max_players: int) -> tuple[MyStanding | None,
     return ("waitlisted", place) if place else ("confirmed", None)
 
 
+class QuorumOut(BaseModel):
+    """The quorum in force: the deadline, and "needs N more", "on" or "enough players"."""
+
+    min_players: int
+    deadline_at: datetime
+    state: str
+
+    @classmethod
+    def of(cls, game: Game, confirmed: int) -> QuorumOut | None:
+        """None when the game has no deadline in force."""
+        summary = summarise(game, confirmed)
+        if summary is None:
+            return None
+        return cls(
+            min_players=summary.min_players, deadline_at=summary.deadline_at, state=summary.label
+        )
+
+
 class GameOut(BaseModel):
     """A game in a list: details, head counts and where the viewer stands."""
 
@@ -138,6 +162,8 @@ class GameOut(BaseModel):
     max_players: int
     min_players: int
     reminder_offsets: list[int] | None
+    quorum_deadline_minutes: int | None
+    quorum: QuorumOut | None
     status: GameStatus
     version: int
     confirmed_count: int
@@ -165,6 +191,8 @@ class GameOut(BaseModel):
             "max_players": game.max_players,
             "min_players": game.min_players,
             "reminder_offsets": game.reminder_offsets,
+            "quorum_deadline_minutes": game.quorum_deadline_minutes,
+            "quorum": QuorumOut.of(game, min(players, game.max_players)),
             "status": game.status,
             "version": game.version,
             "confirmed_count": min(players, game.max_players),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game_scheduler.api.schemas.games import Offsets, Players
+from game_scheduler.api.schemas.games import Deadline, Offsets, Players
 from game_scheduler.api.schemas.types import Snowflake
+from game_scheduler.domain.quorum import MAX_NUDGE_MINUTES, QuorumAction
 from game_scheduler.models import Channel, Guild, Role
 from game_scheduler.services.auth.membership import GuildAccess
 from game_scheduler.services.settings import (
@@ -18,6 +19,7 @@ from game_scheduler.services.settings import (
 )
 
 RoleIds = Annotated[list[Snowflake], Field(max_length=MAX_ROLES)]
+NudgeLead = Annotated[int, Field(ge=0, le=MAX_NUDGE_MINUTES)]
 
 
 class GuildSummaryOut(BaseModel):
@@ -33,6 +35,16 @@ class GuildSummaryOut(BaseModel):
         return cls(id=access.discord_id, name=access.name, can_configure=access.manage)
 
 
+def _quorum_of(target: Guild | Channel) -> dict[str, Any]:
+    """The quorum settings a server or channel sets itself (null: inherited)."""
+    action = target.quorum_action
+    return {
+        "quorum_deadline_minutes": target.quorum_deadline_minutes,
+        "quorum_action": None if action is None else QuorumAction(action),
+        "quorum_nudge_minutes": target.quorum_nudge_minutes,
+    }
+
+
 class ChannelOut(BaseModel):
     """A channel and its overrides (``null``: inherited from the server)."""
 
@@ -45,6 +57,9 @@ class ChannelOut(BaseModel):
     reminder_offsets: list[int] | None
     default_max_players: int | None
     host_role_ids: list[Snowflake] | None
+    quorum_deadline_minutes: int | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: int | None = None
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -57,6 +72,7 @@ class ChannelOut(BaseModel):
             reminder_offsets=channel.reminder_offsets,
             default_max_players=channel.default_max_players,
             host_role_ids=channel.host_role_ids,
+            **_quorum_of(channel),
         )
 
 
@@ -79,6 +95,9 @@ class GuildSettingsOut(BaseModel):
     default_max_players: int | None
     host_role_ids: list[Snowflake]
     manager_role_ids: list[Snowflake]
+    quorum_deadline_minutes: int | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: int | None = None
 
     @classmethod
     def of(cls, guild: Guild) -> GuildSettingsOut:
@@ -88,6 +107,7 @@ class GuildSettingsOut(BaseModel):
             default_max_players=guild.default_max_players,
             host_role_ids=guild.host_role_ids,
             manager_role_ids=guild.manager_role_ids,
+            **_quorum_of(guild),
         )
 
 
@@ -123,6 +143,9 @@ class GuildSettingsPatch(BaseModel):
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
     manager_role_ids: RoleIds | None = None
+    quorum_deadline_minutes: Deadline | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: NudgeLead | None = None
 
     def to_changes(self) -> GuildSettingsChanges:
         """The service's input, keeping which fields were sent."""
@@ -138,6 +161,9 @@ class ChannelSettingsPatch(BaseModel):
     reminder_offsets: Offsets | None = None
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
+    quorum_deadline_minutes: Deadline | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: NudgeLead | None = None
 
     def to_changes(self) -> ChannelSettingsChanges:
         """The service's input, keeping which fields were sent."""
