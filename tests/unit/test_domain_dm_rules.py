@@ -108,7 +108,6 @@ def test_a_demotion_holds_only_while_the_player_waits():
     )
 
 
-
 def test_a_game_is_on_dm_is_not_sent_for_a_cancelled_game():
     assert expiry_reason(dm_rules.QUORUM_ON, START, SEATED, game()) is None
     assert expiry_reason(dm_rules.QUORUM_ON, START, WAITING, game()) is not None
