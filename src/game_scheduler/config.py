@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     default_quorum_deadline_minutes: int | None = None
     default_quorum_action: Literal["cancel", "ask_host"] = "ask_host"
     default_quorum_nudge_minutes: int = 360
-    quorum_check_interval: float = 15.0
+    quorum_check_interval: float = 1.0
 
     dispatch_interval: float = 1.0
     check_notifications_interval: float = 60.0

@@ -90,16 +90,39 @@ class _Game:
 
 
 def find_quorum_candidates(session: Session, now: datetime) -> list[int]:
-    """Scheduled, undecided games with a deadline in force that may be due (cheap pre-filter)."""
-    default = get_settings().default_quorum_deadline_minutes
+    """Scheduled, undecided games whose deadline, or whose nudge while short, has come.
+
+    A read, no locks: the deadline and nudge leads are inherited (game, channel, server,
+    default), so the times are worked out here per row; only the games found are then locked
+    and decided again under the lock.
+    """
+    settings = get_settings()
+    default = settings.default_quorum_deadline_minutes
     deadline = func.coalesce(
         Game.quorum_deadline_minutes,
         Channel.quorum_deadline_minutes,
         Guild.quorum_deadline_minutes,
         literal(default if default is not None else 0),
     )
+    nudge = func.coalesce(
+        Channel.quorum_nudge_minutes,
+        Guild.quorum_nudge_minutes,
+        literal(settings.default_quorum_nudge_minutes),
+    )
+    signed_up = (
+        select(func.count()).where(Participant.game_id == Game.id).correlate(Game).scalar_subquery()
+    )
     rows = session.execute(
-        select(Game.id)
+        select(
+            Game.id,
+            Game.scheduled_at,
+            deadline,
+            nudge,
+            Game.quorum_nudged_at.is_(None),
+            func.min(signed_up, Game.max_players) < Game.min_players
+            if session.get_bind().dialect.name == "sqlite"
+            else func.least(signed_up, Game.max_players) < Game.min_players,
+        )
         .join(Channel, Channel.id == Game.channel_id)
         .join(Guild, Guild.id == Game.guild_id)
         .where(
@@ -110,8 +133,16 @@ def find_quorum_candidates(session: Session, now: datetime) -> list[int]:
             deadline > 0,
         )
         .order_by(Game.scheduled_at, Game.id)
-    ).scalars()
-    return list(rows)
+    ).all()
+    due = []
+    for game_id, scheduled_at, deadline_minutes, nudge_minutes, not_nudged, short in rows:
+        deadline_at = scheduled_at - timedelta(minutes=deadline_minutes)
+        nudge_due = not_nudged and short and nudge_minutes > 0
+        if now >= deadline_at or (
+            nudge_due and now >= deadline_at - timedelta(minutes=nudge_minutes)
+        ):
+            due.append(game_id)
+    return due
 
 
 def check_quorums(
