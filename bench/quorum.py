@@ -47,7 +47,7 @@ def seed(starts: list, deadline_minutes: int) -> None:
     for start in range(0, len(starts), CHUNK):
         with database.get_sync_db_session() as session:
             games = seed_games(
-                session, starts[start : start + CHUNK], players=PLAYERS, waitlisted=0, offsets=()
+                session, starts[start : start + CHUNK], players=PLAYERS, waitlisted=0, offsets=(1,)
             )
             session.execute(
                 update(Game)

@@ -9,7 +9,11 @@ from sqlalchemy import select, update
 from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.domain.quorum import QuorumState, Step
 from game_scheduler.models import Game, GameStatus, OutboxEvent, utcnow
-from game_scheduler.scheduler.services.quorum_checks import check_quorums
+from game_scheduler.scheduler.services.quorum_checks import (
+    check_quorums,
+    find_quorum_candidates,
+    stage_quorum_steps,
+)
 from game_scheduler.services import signups
 from tests.support.factories import HOST_ID, create_game, member, player_id, seed_channel
 from tests.support.members import seed_member
@@ -76,3 +80,17 @@ async def test_games_without_a_deadline_are_not_even_looked_at(db_url):
     await posted_game(0, deadline=0)
     assert run_check() == {}
     assert staged("game.quorum_nudged") == []
+
+
+async def test_a_run_killed_before_its_commit_leaves_the_game_to_the_next_run(db_url):
+    await posted_game(2, deadline=190)
+    with get_sync_db_session() as session:
+        due = find_quorum_candidates(session, utcnow())
+        assert stage_quorum_steps(session, due, utcnow()) == {Step.MARK_ON: 1}
+        session.rollback()  # the process died here: nothing of that run remains
+    assert staged("game.quorum_met") == []
+    assert run_check() == {Step.MARK_ON: 1}
+    assert run_check() == {}
+    assert len(staged("game.quorum_met")) == 1
+    kinds = [p["data"]["kind"] for p in staged("notification.send_dm")]
+    assert kinds.count("quorum_on") == 3  # the host and the two players, once each
