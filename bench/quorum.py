@@ -3,8 +3,10 @@
 1. Lateness: ``--games`` games (10 confirmed players, min 2) whose quorum deadlines fall over one
    minute, with a worker and ``game-scheduler beat`` at the default intervals; per game, the
    broker-confirmed publish time of its ``game.quorum_met`` event minus its deadline.
-2. Scan cost: ``--idle-games`` more undecided games with deadlines days ahead (nothing due),
-   then the median time of ``find_quorum_candidates``, the read each check run makes.
+2. Scan cost: ``--idle-games`` more undecided games with a 24 h deadline starting 25 to 30 h
+   ahead, with enough players: inside the scanned window (deadline + the 6 h nudge lead) but
+   nothing due, the worst case for the read; the median time of ``find_quorum_candidates``,
+   the read each check run makes.
 
 Ends with ``quorum lateness p99: X.XX s`` (goal < 2) and ``quorum scan: X.X ms``.
 It makes and removes its own PostgreSQL database and RabbitMQ vhost (needs ``rabbitmqctl``).
@@ -107,8 +109,9 @@ def lateness(games: int, logs: Path) -> list[float]:
 
 
 def scan_cost(idle: int) -> float:
-    """Median milliseconds of the check's read with ``idle`` undecided games days ahead."""
-    seed([utcnow() + timedelta(days=3, seconds=i) for i in range(idle)], 1440)
+    """Median milliseconds of the check's read with ``idle`` undecided games in its window."""
+    now = utcnow()
+    seed([now + timedelta(minutes=1500 + 300 * i / idle) for i in range(idle)], 1440)
     timings = []
     for _ in range(20):
         with database.get_sync_db_session() as session:

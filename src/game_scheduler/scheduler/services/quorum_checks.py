@@ -38,9 +38,6 @@ from game_scheduler.models import Channel, Game, Guild, Participant, Reminder, U
 
 log = logging.getLogger(__name__)
 
-# Candidates: games whose deadline or nudge can fall before now (the largest lead there is).
-HORIZON = timedelta(minutes=quorum.MAX_DEADLINE_MINUTES + quorum.MAX_NUDGE_MINUTES)
-
 
 @dataclass(frozen=True)
 class _Game:
@@ -89,13 +86,40 @@ class _Game:
         )
 
 
+def longest_lead(session: Session) -> timedelta | None:
+    """The furthest before a start any deadline plus nudge in force can fall; None: no deadlines.
+
+    Bounds the scan below to the games that can be due, whatever their own settings.
+    """
+    settings = get_settings()
+    undecided = (Game.status == GameStatus.SCHEDULED, Game.quorum_state.is_(None))
+    row = session.execute(
+        select(
+            select(func.max(Game.quorum_deadline_minutes)).where(*undecided).scalar_subquery(),
+            select(func.max(Channel.quorum_deadline_minutes)).scalar_subquery(),
+            select(func.max(Guild.quorum_deadline_minutes)).scalar_subquery(),
+            select(func.max(Channel.quorum_nudge_minutes)).scalar_subquery(),
+            select(func.max(Guild.quorum_nudge_minutes)).scalar_subquery(),
+        )
+    ).one()
+    deadlines = [v for v in (*row[:3], settings.default_quorum_deadline_minutes) if v]
+    if not deadlines:
+        return None
+    nudges = [v for v in (*row[3:], settings.default_quorum_nudge_minutes) if v]
+    return timedelta(minutes=max(deadlines) + max(nudges, default=0))
+
+
 def find_quorum_candidates(session: Session, now: datetime) -> list[int]:
     """Scheduled, undecided games whose deadline, or whose nudge while short, has come.
 
     A read, no locks: the deadline and nudge leads are inherited (game, channel, server,
-    default), so the times are worked out here per row; only the games found are then locked
-    and decided again under the lock.
+    default), so the times are worked out here per row, for the games starting within the
+    longest lead in force; only the games found are then locked and decided again under the
+    lock.
     """
+    horizon = longest_lead(session)
+    if horizon is None:
+        return []
     settings = get_settings()
     default = settings.default_quorum_deadline_minutes
     deadline = func.coalesce(
@@ -129,7 +153,7 @@ def find_quorum_candidates(session: Session, now: datetime) -> list[int]:
             Game.status == GameStatus.SCHEDULED,
             Game.quorum_state.is_(None),
             Game.scheduled_at > now,
-            Game.scheduled_at <= now + HORIZON,
+            Game.scheduled_at <= now + horizon,
             deadline > 0,
         )
         .order_by(Game.scheduled_at, Game.id)
