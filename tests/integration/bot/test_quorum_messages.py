@@ -151,3 +151,21 @@ async def test_a_user_who_chose_mentions_gets_reminders_in_the_channel_not_by_dm
     else:
         assert posts == []
         assert len(fake_discord.state.dms_to(player)) == 1
+
+
+async def test_the_reminders_command_sets_shows_and_clears_ones_own_times(bot):
+    from game_scheduler.bot.reminders_commands import clear_text, set_text, show_text
+    from game_scheduler.errors import ValidationError
+
+    user = 700_000_000_000_099_001
+    assert await show_text(user) == "Your reminders follow each game's own times. They come by DM."
+    saved = await set_text(user, "me", "1440, 5", None)
+    assert saved == "Saved. You're reminded 1440 min, 5 min before. They come by DM."
+    mention = await set_text(user, "me", None, True)
+    assert mention.endswith("They come as a mention in the game's channel, not as DMs.")
+    assert "1440 min, 5 min" in mention  # the times were kept
+    with pytest.raises(ValidationError):
+        await set_text(user, "me", "soon", None)
+    assert await clear_text(user, "me") == (
+        "Cleared. Your reminders follow each game's own times. They come by DM."
+    )
