@@ -45,9 +45,7 @@ def run_check() -> dict[Step, int]:
 def staged(event_type: str) -> list[dict]:
     with get_sync_db_session() as session:
         return list(
-            session.scalars(
-                select(OutboxEvent.payload).where(OutboxEvent.event_type == event_type)
-            )
+            session.scalars(select(OutboxEvent.payload).where(OutboxEvent.event_type == event_type))
         )
 
 
