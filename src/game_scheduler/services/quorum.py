@@ -54,15 +54,21 @@ class QuorumSummary:
 
 
 def rules_for(game: Game) -> QuorumRules:
-    """The quorum settings in force for ``game``: game, then channel, then server, then default."""
+    """The quorum settings in force for ``game``: game, then channel, then server, then default.
+
+    A game built without its channel or server (not loaded from the database) has only its own.
+    """
     settings = get_settings()
-    channel, guild = game.channel, game.guild
+    levels: list[tuple[int | None, str | None, int | None]] = [
+        (game.quorum_deadline_minutes, None, None)
+    ]
+    for level in (game.channel, game.guild):
+        if level is not None:
+            levels.append(
+                (level.quorum_deadline_minutes, level.quorum_action, level.quorum_nudge_minutes)
+            )
     return quorum.effective_rules(
-        [
-            (game.quorum_deadline_minutes, None, None),
-            (channel.quorum_deadline_minutes, channel.quorum_action, channel.quorum_nudge_minutes),
-            (guild.quorum_deadline_minutes, guild.quorum_action, guild.quorum_nudge_minutes),
-        ],
+        levels,
         (
             settings.default_quorum_deadline_minutes,
             settings.default_quorum_action,
