@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     default_max_players: int = 10
     default_duration_minutes: int = 120
 
+    # Quorum (issue 16): no deadline unless a game, channel or server sets one.
+    default_quorum_deadline_minutes: int | None = None
+    default_quorum_action: Literal["cancel", "ask_host"] = "ask_host"
+    default_quorum_nudge_minutes: int = 360
+    quorum_check_interval: float = 1.0
+
     dispatch_interval: float = 1.0
     check_notifications_interval: float = 60.0
     notification_lookahead: float = 120.0

@@ -114,3 +114,24 @@ def test_a_carry_over_notice_holds_only_while_the_player_keeps_the_seat():
         "the recipient is no longer a confirmed player"
     )
     assert expiry_reason(dm_rules.CARRIED_OVER, START, SEATED, game(GameStatus.CANCELLED))
+
+
+def test_a_game_is_on_dm_is_not_sent_for_a_cancelled_game():
+    assert expiry_reason(dm_rules.QUORUM_ON, START, SEATED, game()) is None
+    assert expiry_reason(dm_rules.QUORUM_ON, START, WAITING, game()) is not None
+    cancelled = game(GameStatus.CANCELLED)
+    assert expiry_reason(dm_rules.QUORUM_ON, START, SEATED, cancelled) == "the game is cancelled"
+
+
+def test_a_quorum_cancellation_holds_only_for_a_cancelled_game():
+    cancelled = game(GameStatus.CANCELLED)
+    assert expiry_reason(dm_rules.QUORUM_CANCELLED, START, WAITING, cancelled) is None
+    assert expiry_reason(dm_rules.QUORUM_CANCELLED, START, SEATED, game()) == (
+        "the game is not cancelled"
+    )
+
+
+def test_the_host_question_holds_only_for_the_host_of_a_scheduled_game():
+    assert expiry_reason(dm_rules.QUORUM_ASK_HOST, START, HOST, game()) is None
+    assert expiry_reason(dm_rules.QUORUM_ASK_HOST, START, SEATED, game()) is not None
+    assert expiry_reason(dm_rules.QUORUM_ASK_HOST, START, HOST, game(GameStatus.CANCELLED))

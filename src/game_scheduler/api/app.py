@@ -22,6 +22,7 @@ from game_scheduler.api.routes import (
     health,
     history,
     me,
+    reminders,
     series,
     signups,
     templates,
@@ -108,6 +109,7 @@ def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(me.router)
+    app.include_router(reminders.router)
     app.include_router(guilds.router)
     # Before the games router, so /games/{id}.ics is not read as /games/{id}.
     app.include_router(calendar.router)

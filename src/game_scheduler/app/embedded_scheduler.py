@@ -15,6 +15,7 @@ from game_scheduler.scheduler.services.due_reminders import find_due_reminders, 
 from game_scheduler.scheduler.services.game_status import advance_game_statuses
 from game_scheduler.scheduler.services.notification_service import NotificationService
 from game_scheduler.scheduler.services.offer_expiry import expire_lapsed_offers
+from game_scheduler.scheduler.services.quorum_checks import check_quorums
 from game_scheduler.scheduler.services.retention import purge_old_rows
 from game_scheduler.scheduler.services.series import materialise_all
 
@@ -38,6 +39,7 @@ class EmbeddedScheduler:
             self.purge: settings.retention_interval,
             self.materialise_series: settings.series_interval,
             self.expire_offers: settings.offer_expiry_interval,
+            self.check_quorums: settings.quorum_check_interval,
         }
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="embedded-scheduler", daemon=True)
@@ -91,6 +93,11 @@ class EmbeddedScheduler:
         """Create the series occurrences now in the window, announced like any new game."""
         with get_sync_db_session() as session:
             materialise_all(session, utcnow(), self._publisher)
+
+    def check_quorums(self) -> None:
+        """Nudge short games and settle quorum deadlines that have come."""
+        with get_sync_db_session() as session:
+            check_quorums(session, utcnow(), self._publisher)
 
     def _run(self) -> None:
         last_run = dict.fromkeys(self._intervals, 0.0)

@@ -14,6 +14,7 @@ from game_scheduler.bot import metadata
 from game_scheduler.bot.commands import register_commands
 from game_scheduler.bot.hosting import HOSTING_ITEMS
 from game_scheduler.bot.offer_views import OFFER_ITEMS
+from game_scheduler.bot.quorum_buttons import QuorumButton
 from game_scheduler.bot.views import DYNAMIC_ITEMS
 from game_scheduler.config import get_settings
 
@@ -47,7 +48,7 @@ class SchedulerBot(discord.Client):
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: buttons of any past announcement work again."""
-        self.add_dynamic_items(*DYNAMIC_ITEMS, *HOSTING_ITEMS, *OFFER_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *HOSTING_ITEMS, *OFFER_ITEMS, QuorumButton)
         commands = await self.tree.sync()
         log.info("synced %d application commands", len(commands))
 

@@ -12,6 +12,7 @@ from game_scheduler.bot import command_text as text
 from game_scheduler.bot.game_group import game_group
 from game_scheduler.bot.hosting import add_hosting_commands
 from game_scheduler.bot.interactions import actor_from, reply
+from game_scheduler.bot.reminders_commands import reminders_group
 from game_scheduler.bot.roster_commands import add_roster_commands
 from game_scheduler.bot.stats_command import stats_command
 from game_scheduler.bot.zone_commands import timezone_command, zone_choices
@@ -154,3 +155,4 @@ def register_commands(tree: app_commands.CommandTree[Any]) -> None:
     tree.add_command(timezone_command)
     tree.add_command(game_group(add_hosting_commands, add_roster_commands))
     tree.add_command(stats_command)
+    tree.add_command(reminders_group)

@@ -128,7 +128,12 @@ class ConsolePort:
         return message_id
 
     async def post_channel_message(
-        self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None
+        self,
+        channel_id: int,
+        content: str,
+        nonce: str,
+        mention_user_id: int | None = None,
+        mention_role_id: int | None = None,
     ) -> int:
         message_id = next(self._ids)
         self._record(ConsoleMessage("channel", f"channel {channel_id}", content, message_id))

@@ -131,10 +131,14 @@ class DiscordClientPort:
     ) -> None:
         async with self._dm_slots, discord_errors():
             channel = await self._dm_channel(user_id)
-            if view is not None and embed is None:
-                await channel.send(content, view=view, nonce=nonce)
-            elif view is not None and embed is not None:
-                await channel.send(content, embed=embed, view=view, nonce=nonce)
+            if view is not None:
+                try:
+                    if embed is None:
+                        await channel.send(content, view=view, nonce=nonce)
+                    else:
+                        await channel.send(content, embed=embed, view=view, nonce=nonce)
+                finally:
+                    view.stop()  # its buttons are dynamic items: the client answers them
             elif embed is None:
                 await channel.send(content, nonce=nonce)
             else:
@@ -179,11 +183,16 @@ class DiscordClientPort:
         return message.id
 
     async def post_channel_message(
-        self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None
+        self,
+        channel_id: int,
+        content: str,
+        nonce: str,
+        mention_user_id: int | None = None,
+        mention_role_id: int | None = None,
     ) -> int:
         mentions = discord.AllowedMentions(
             everyone=False,
-            roles=False,
+            roles=[discord.Object(mention_role_id)] if mention_role_id is not None else False,
             users=[discord.Object(mention_user_id)] if mention_user_id is not None else False,
         )
         channel = self.client.get_partial_messageable(channel_id)

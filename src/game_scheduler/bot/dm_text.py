@@ -29,6 +29,15 @@ def dm_text(dm: SendDm) -> str:
             " Can't make it? Press Leave on the announcement so someone else gets the seat."
         ),
         **offer_lines(dm, title, at),
+        DmKind.QUORUM_ON: f"{title} is on: it has its {dm.min_players or 1} players. See you {at}!",
+        DmKind.QUORUM_CANCELLED: (
+            f"{title} ({at}) was cancelled: not enough players "
+            f"({dm.confirmed_count or 0} of the {dm.min_players or 1} needed)."
+        ),
+        DmKind.QUORUM_ASK_HOST: (
+            f"{title} ({at}) reached its deadline with {dm.confirmed_count or 0} of the "
+            f"{dm.min_players or 1} players it needs. Cancel it, or keep it as it is?"
+        ),
     }
     text = lines[dm.kind]
     if dm.kind is DmKind.CANCELLATION and dm.reason:
@@ -64,3 +73,19 @@ def fallback_text(dm: SendDm) -> str:
     first_line = dm_text(dm).split("\n", 1)[0]
     link = f" {dm.url}" if dm.url else ""  # a page to act on (the attendance form) stays
     return f"<@{dm.recipient_discord_id}> (I couldn't DM you) {first_line}{link}"
+
+
+def nudge_text(title: str, starts_at: int, needed: int, role_discord_id: int | None) -> str:
+    """The one call for players a short game makes in its channel before its deadline."""
+    who = f"<@&{role_discord_id}> " if role_discord_id else ""
+    players = "player" if needed == 1 else "players"
+    return (
+        f"{who}**{escape_markdown(title)}** (<t:{starts_at}:F>) needs {needed} more {players} "
+        "to go ahead. Join from the announcement!"
+    )
+
+
+def mention_text(dm: SendDm) -> str:
+    """A reminder posted in the game's channel for a user who asked for mentions, not DMs."""
+    first_line = dm_text(dm).split("\n", 1)[0]
+    return f"<@{dm.recipient_discord_id}> {first_line}"

@@ -10,6 +10,7 @@ from game_scheduler.bot.port import Announcement
 from game_scheduler.domain import status as lifecycle
 from game_scheduler.domain import waitlist
 from game_scheduler.models import Game, GameStatus
+from game_scheduler.services.quorum import summarise
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 TITLE_LIMIT = 256
@@ -92,6 +93,14 @@ def build_embed(game: Game) -> discord.Embed:
         embed.add_field(
             name=f"Waitlist ({len(lineup.waitlist)})",
             value=mention_list(lineup.waitlist),
+            inline=False,
+        )
+    quorum = summarise(game, len(lineup.confirmed)) if game.status is GameStatus.SCHEDULED else None
+    if quorum is not None:
+        deadline = int(quorum.deadline_at.timestamp())
+        embed.add_field(
+            name="Quorum",
+            value=f"At least {quorum.min_players} by <t:{deadline}:f>: {quorum.label}",
             inline=False,
         )
     if game.status is GameStatus.SCHEDULED:

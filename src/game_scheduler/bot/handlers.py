@@ -9,9 +9,11 @@ from sqlalchemy import update
 
 from game_scheduler.bot.announcements import AnnouncementKeeper
 from game_scheduler.bot.dm_delivery import ROUTE_CHANNEL, ROUTE_DM, ROUTE_FAILED, DmLedger
-from game_scheduler.bot.dm_text import dm_text, fallback_text
+from game_scheduler.bot.dm_text import dm_text, fallback_text, mention_text
 from game_scheduler.bot.offer_views import offer_view
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, DmClosed
+from game_scheduler.bot.quorum_buttons import quorum_view
+from game_scheduler.bot.quorum_posts import post_nudge, prefers_mention
 from game_scheduler.bot.threads import GameThreads, ThreadTarget, cancel_text, change_text
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.events import (
@@ -37,11 +39,17 @@ ANNOUNCEMENT_EVENTS = (
     EventType.PLAYER_LEFT,
     EventType.WAITLIST_PROMOTED,
     EventType.WAITLIST_DEMOTED,
+    EventType.QUORUM_MET,
+    EventType.QUORUM_MISSED,
 )
+ROUTE_MENTION = "channel_mention"
 
 
 def _buttons(dm: SendDm) -> discord.ui.View | None:
-    """Accept / Pass or Keep / Can't under a DM that carries an open offer."""
+    """Accept / Pass or Keep / Can't under a DM that carries an open offer; the host's quorum
+    question gets Cancel / Keep."""
+    if dm.kind is DmKind.QUORUM_ASK_HOST:
+        return quorum_view(dm.game_id)
     return None if dm.offer_id is None else offer_view(dm.offer_id, dm.kind)
 
 
@@ -65,6 +73,7 @@ class BotHandlers:
         handlers[EventType.SEND_DM] = self.send_dm
         handlers[EventType.GAME_UPDATED] = self.show_and_post
         handlers[EventType.GAME_CANCELLED] = self.show_and_post
+        handlers[EventType.QUORUM_NUDGED] = self.post_nudge
         return handlers
 
     async def show_and_post(self, envelope: Envelope) -> None:
@@ -110,6 +119,10 @@ class BotHandlers:
 
         await self.threads.post(dm.game_id, reminder_text, nonce_for(envelope, "t"))
 
+    async def post_nudge(self, envelope: Envelope) -> None:
+        """Post a short game's call for players in its channel (the same nonce on a redelivery)."""
+        await post_nudge(self.port, envelope, nonce_for(envelope, "q"))
+
     async def send_dm(self, envelope: Envelope) -> bool:
         """DM the recipient if the message still holds; if their DMs are closed, mention them.
 
@@ -129,6 +142,8 @@ class BotHandlers:
         ):
             await self.ledger.finish(envelope, ROUTE_DM, "found in the DM channel after a restart")
             return True
+        if dm.kind is DmKind.REMINDER and await prefers_mention(recipient):
+            return await self._mention(envelope, attempt.dm)
         route, detail = ROUTE_DM, ""
         try:
             await self.port.send_dm(recipient, text, nonce_for(envelope), view=_buttons(dm))
@@ -147,5 +162,20 @@ class BotHandlers:
             route, detail = ROUTE_FAILED, str(error)
         if route != ROUTE_DM:
             log.info("%s for user %s went by %s %s", dm.kind, recipient, route, detail)
+        await self.ledger.finish(envelope, route, detail)
+        return True
+
+    async def _mention(self, envelope: Envelope, dm: SendDm) -> bool:
+        """A reminder as a mention of that one user in the game's channel, never a DM."""
+        route, detail = ROUTE_MENTION, ""
+        try:
+            await self.port.post_channel_message(
+                int(dm.channel_discord_id),
+                mention_text(dm),
+                nonce_for(envelope, "m"),
+                mention_user_id=int(dm.recipient_discord_id),
+            )
+        except DiscordUnavailable as error:
+            route, detail = ROUTE_FAILED, f"channel mention failed: {error}"
         await self.ledger.finish(envelope, route, detail)
         return True

@@ -138,15 +138,20 @@ class MeteredPort:
         _observe_delivered("sent")
 
     async def post_channel_message(
-        self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None
+        self,
+        channel_id: int,
+        content: str,
+        nonce: str,
+        mention_user_id: int | None = None,
+        mention_role_id: int | None = None,
     ) -> int:
         if _dm_due.get() is None:  # not a DM's fallback
             return await self.inner.post_channel_message(
-                channel_id, content, nonce, mention_user_id
+                channel_id, content, nonce, mention_user_id, mention_role_id
             )
         try:
             message_id = await self.inner.post_channel_message(
-                channel_id, content, nonce, mention_user_id
+                channel_id, content, nonce, mention_user_id, mention_role_id
             )
         except Exception:
             metrics.dm_delivery_total.labels("fallback_failed").inc()

@@ -61,9 +61,14 @@ class DiscordPort(Protocol):
         ...
 
     async def post_channel_message(
-        self, channel_id: int, content: str, nonce: str, mention_user_id: int | None = None
+        self,
+        channel_id: int,
+        content: str,
+        nonce: str,
+        mention_user_id: int | None = None,
+        mention_role_id: int | None = None,
     ) -> int:
-        """Post plain text in a channel, pinging at most the one user named."""
+        """Post plain text in a channel, pinging at most the one user and the one role named."""
         ...
 
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:

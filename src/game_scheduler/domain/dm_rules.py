@@ -20,10 +20,16 @@ SEAT_OFFER = DmKind.SEAT_OFFER
 RECONFIRM = DmKind.RECONFIRM
 OFFER_LAPSED = DmKind.OFFER_LAPSED
 SEAT_SUMMARY = DmKind.SEAT_SUMMARY
+QUORUM_ON = DmKind.QUORUM_ON
+QUORUM_CANCELLED = DmKind.QUORUM_CANCELLED
+QUORUM_ASK_HOST = DmKind.QUORUM_ASK_HOST
 
-# Per-user limit on DMs about one game (issue 12): reminders, the one cancellation and the one
-# attendance prompt are exempt. Seat offers and re-confirmations ask for an answer: exempt too.
-RATE_LIMIT_EXEMPT = frozenset({REMINDER, CANCELLATION, ATTENDANCE, SEAT_OFFER, RECONFIRM})
+# Per-user limit on DMs about one game (issue 12): reminders, cancellations and the one
+# attendance prompt are exempt; so are the DMs that ask for an answer (offers, re-confirmation,
+# the host's quorum question).
+RATE_LIMIT_EXEMPT = frozenset(
+    {REMINDER, CANCELLATION, ATTENDANCE, SEAT_OFFER, RECONFIRM, QUORUM_CANCELLED, QUORUM_ASK_HOST}
+)
 RATE_LIMIT_COUNT = 3
 RATE_LIMIT_WINDOW = timedelta(hours=1)
 
@@ -50,7 +56,7 @@ def expiry_reason(
     """None when the DM still holds; otherwise why sending it now would be wrong or stale."""
     if game is None:
         return "the game no longer exists"
-    if kind == CANCELLATION:
+    if kind in (CANCELLATION, QUORUM_CANCELLED):
         return None if game.status is GameStatus.CANCELLED else "the game is not cancelled"
     if kind == ATTENDANCE:
         if game.status is not GameStatus.COMPLETED:
@@ -77,6 +83,11 @@ def expiry_reason(
     elif kind == DEMOTED:
         if recipient_id not in game.waitlisted_ids:
             return "the recipient is no longer on the waitlist"
+    elif kind == QUORUM_ON:
+        if recipient_id != game.host_id and recipient_id not in game.confirmed_ids:
+            return "the recipient is no longer a confirmed player"
+    elif kind == QUORUM_ASK_HOST and recipient_id != game.host_id:
+        return "the recipient no longer hosts the game"
     elif kind in (REMOVED, OFFER_LAPSED) and recipient_id in game.player_ids:
         return "the recipient re-joined the game since"
     return None

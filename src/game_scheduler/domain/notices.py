@@ -32,6 +32,9 @@ class DmKind(enum.StrEnum):
     RECONFIRM = "reconfirm"  # the game moved: Keep / Can't, while the question is open
     OFFER_LAPSED = "offer_lapsed"  # the offered player did not answer; the seat moved on
     SEAT_SUMMARY = "seat_summary"  # to the host: who took the freed seat, or nobody did
+    QUORUM_ON = "quorum_on"
+    QUORUM_CANCELLED = "quorum_cancelled"
+    QUORUM_ASK_HOST = "quorum_ask_host"
 
 
 @dataclass(frozen=True)
@@ -110,3 +113,18 @@ def after_move(before: Sequence[T], after: Sequence[T], max_players: int) -> lis
     return [Notice(p, DmKind.WAITLIST_PROMOTION) for p in promoted] + [
         Notice(p, DmKind.DEMOTED, place) for place, p in demoted
     ]
+
+
+def at_quorum_met(host: T, confirmed: Sequence[T]) -> list[Notice[T]]:
+    """The game is on: the host and each confirmed player hear it, once each."""
+    return [Notice(p, DmKind.QUORUM_ON) for p in dict.fromkeys([host, *confirmed])]
+
+
+def at_quorum_cancel(host: T, ordered: Sequence[T]) -> list[Notice[T]]:
+    """Cancelled for want of players: everyone signed up and the host hear why."""
+    return [Notice(p, DmKind.QUORUM_CANCELLED) for p in dict.fromkeys([host, *ordered])]
+
+
+def at_quorum_short(host: T) -> list[Notice[T]]:
+    """Short at the deadline with ``ask_host``: the host decides (Cancel / Keep)."""
+    return [Notice(host, DmKind.QUORUM_ASK_HOST)]

@@ -1,5 +1,9 @@
 """A reminder's life: which offsets apply, when each is due, and every move of its status.
 
+A reminder row belongs to an *audience*: everyone following the game's offsets (``None``), or
+one user with personal offsets, who then gets only their own (:func:`audience_offsets`,
+:func:`recipients`). Each row follows the same state machine.
+
 The one home of the reminder state machine; every writer (game and settings services, the
 scheduler's send) asks :func:`follow_game` or :func:`decide_send` and applies the answer::
 
@@ -13,7 +17,7 @@ scheduler's send) asks :func:`follow_game` or :func:`decide_send` and applies th
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -89,9 +93,32 @@ def is_current(reminder_due_at: datetime, scheduled_at: datetime, offset_minutes
     return reminder_due_at == due_at(scheduled_at, offset_minutes)
 
 
-def recipients(host: H, confirmed: Iterable[H]) -> list[H]:
-    """Who a reminder goes to: the host, then each confirmed player, everyone once."""
-    return list(dict.fromkeys([host, *confirmed]))
+def recipients(
+    host: H,
+    confirmed: Iterable[H],
+    *,
+    audience: H | None = None,
+    personal: Collection[H] = (),
+) -> list[H]:
+    """Who a reminder goes to: the host, then each confirmed player, everyone once.
+
+    A game-wide reminder (``audience`` None) skips those with ``personal`` offsets; a personal
+    one goes to its user alone, while they host or hold a seat.
+    """
+    everyone = list(dict.fromkeys([host, *confirmed]))
+    if audience is not None:
+        return [audience] if audience in everyone else []
+    return [p for p in everyone if p not in personal]
+
+
+def audience_offsets(
+    game_offsets: Sequence[int], personal: Mapping[H, Sequence[int]]
+) -> dict[H | None, list[int]]:
+    """The offsets each audience is reminded at: None for the game's, each user their own."""
+    plan: dict[H | None, list[int]] = {None: sorted(set(game_offsets), reverse=True)}
+    for user, offsets in personal.items():
+        plan[user] = sorted(set(offsets), reverse=True)
+    return plan
 
 
 @dataclass(frozen=True)

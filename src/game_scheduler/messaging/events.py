@@ -28,6 +28,9 @@ class EventType(enum.StrEnum):
     WAITLIST_PROMOTED = "game.waitlist_promoted"
     WAITLIST_DEMOTED = "game.waitlist_demoted"
     SEND_DM = "notification.send_dm"
+    QUORUM_NUDGED = "game.quorum_nudged"
+    QUORUM_MET = "game.quorum_met"
+    QUORUM_MISSED = "game.quorum_missed"
 
 
 class _Payload(BaseModel):
@@ -56,6 +59,15 @@ class PlayerChanged(GameRef):
     waitlist_position: int | None = None
 
 
+class QuorumNudge(GameRef):
+    """A short game's call for players, posted once in its channel; the bot pings the role its
+    channel pings for new games, read when it posts."""
+
+    title: str
+    starts_at: int
+    needed: int
+
+
 class SendDm(_Payload):
     """Everything the bot needs to write a direct message without another query."""
 
@@ -73,6 +85,8 @@ class SendDm(_Payload):
     offer_id: int | None = None  # seat_offer / reconfirm: the open question the buttons answer
     subject_discord_id: str | None = None  # seat_summary: who took the seat (None: nobody)
     reason: str | None = None  # a cancellation's reason, as the host gave it
+    min_players: int | None = None
+    confirmed_count: int | None = None
 
 
 PAYLOADS: dict[EventType, type[_Payload]] = {
@@ -86,6 +100,9 @@ PAYLOADS: dict[EventType, type[_Payload]] = {
     EventType.WAITLIST_PROMOTED: PlayerChanged,
     EventType.WAITLIST_DEMOTED: PlayerChanged,
     EventType.SEND_DM: SendDm,
+    EventType.QUORUM_NUDGED: QuorumNudge,
+    EventType.QUORUM_MET: GameRef,
+    EventType.QUORUM_MISSED: GameRef,
 }
 
 

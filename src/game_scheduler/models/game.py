@@ -77,6 +77,12 @@ class Game(Base):
     seat_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
     offer_window_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reconfirm_frees_seat: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # Quorum (issue 16): minutes before the start when min_players must be confirmed (None:
+    # inherit the channel's/server's, 0: no deadline); the outcome and the one nudge, once each.
+    quorum_deadline_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    quorum_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    quorum_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    quorum_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -22,6 +22,10 @@ class Guild(Base):
     default_max_players: Mapped[int | None] = mapped_column(Integer, nullable=True)
     host_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     manager_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Quorum defaults (issue 16); None: inherit (channel -> server -> environment).
+    quorum_deadline_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    quorum_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    quorum_nudge_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True)
     # IANA zone hosts' times are read in when they set none of their own (None: UTC).
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -52,6 +56,10 @@ class Channel(Base):
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     default_max_players: Mapped[int | None] = mapped_column(Integer, nullable=True)
     host_role_ids: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    # Quorum defaults (issue 16); None: inherit (channel -> server -> environment).
+    quorum_deadline_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    quorum_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    quorum_nudge_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # False once the bot stops seeing the channel (deleted, or hidden from it); games stay.
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Seat offers (issue 16); None inherits (channel: the server's; server: the default).

@@ -1,10 +1,10 @@
-"""One reminder per (game, offset): the scheduler's unit of work."""
+"""One reminder per (game, offset, audience): the scheduler's unit of work."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from game_scheduler.domain.reminders import ReminderStatus
@@ -17,13 +17,26 @@ class Reminder(Base):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        UniqueConstraint("game_id", "offset_minutes"),
+        # One game-wide reminder per offset, and one personal reminder per (offset, user).
+        Index(
+            "uq_reminder_game_offset_everyone",
+            "game_id",
+            "offset_minutes",
+            unique=True,
+            postgresql_where=text("audience_user_id IS NULL"),
+            sqlite_where=text("audience_user_id IS NULL"),
+        ),
+        UniqueConstraint("game_id", "offset_minutes", "audience_user_id"),
         Index("ix_reminder_status_due_at", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     game_id: Mapped[int] = mapped_column(ForeignKey("game.id", ondelete="CASCADE"), index=True)
     offset_minutes: Mapped[int] = mapped_column(Integer)
+    # None: everyone following the game's offsets; a user: that user's personal offset.
+    audience_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[ReminderStatus] = mapped_column(
         Enum(

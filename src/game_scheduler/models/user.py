@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import JSON, BigInteger, Boolean, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from game_scheduler.models.base import Base, IdType, UTCDateTime, utcnow
@@ -28,3 +28,7 @@ class User(Base):
     # IANA zone the user's typed times are read in (None: the server's zone).
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Personal reminders (issue 16): None follows each game's offsets; a list overrides them
+    # for this user's reminders; reminder_mention: mention in the game's channel, no DM.
+    reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    reminder_mention: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -23,6 +23,7 @@ RELAY_OUTBOX = "scheduler.relay_outbox"
 PURGE_OLD_ROWS = "scheduler.purge_old_rows"
 MATERIALISE_SERIES = "scheduler.materialise_series"
 EXPIRE_SEAT_OFFERS = "scheduler.expire_seat_offers"
+CHECK_QUORUMS = "scheduler.check_quorums"
 
 MIN_EXPIRES_SECONDS = 10.0
 
@@ -34,6 +35,7 @@ TASK_MODULES = [
     "game_scheduler.scheduler.tasks.purge_old_rows",
     "game_scheduler.scheduler.tasks.materialise_series",
     "game_scheduler.scheduler.tasks.expire_offers",
+    "game_scheduler.scheduler.tasks.check_quorums",
     "game_scheduler.scheduler.instrumentation",  # metrics, logs, heartbeat: Celery's signals
 ]
 
@@ -52,6 +54,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         PURGE_OLD_ROWS: settings.retention_interval,
         MATERIALISE_SERIES: settings.series_interval,
         EXPIRE_SEAT_OFFERS: settings.offer_expiry_interval,
+        CHECK_QUORUMS: settings.quorum_check_interval,
     }
     return {
         name: {

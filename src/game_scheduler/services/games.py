@@ -16,6 +16,7 @@ from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, status
 from game_scheduler.domain.checks import Checks
 from game_scheduler.domain.offers import SEAT_SETTINGS, check_seat_setting
+from game_scheduler.domain.quorum import validate_deadline
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
 from game_scheduler.messaging.events import EventType
@@ -52,6 +53,7 @@ class GameDraft(BaseModel):
     seat_mode: str | None = None
     offer_window_minutes: int | None = None
     reconfirm_frees_seat: bool | None = None
+    quorum_deadline_minutes: int | None = None  # None: inherited; 0: no deadline
 
 
 class GameChanges(BaseModel):
@@ -71,6 +73,7 @@ class GameChanges(BaseModel):
     seat_mode: str | None = None
     offer_window_minutes: int | None = None
     reconfirm_frees_seat: bool | None = None
+    quorum_deadline_minutes: int | None = None
 
 
 async def _load_channel(
@@ -162,6 +165,11 @@ async def stage_new_game(session: AsyncSession, actor: permissions.Actor, draft:
             if draft.reminder_offsets is None
             else checks.run(validate_offsets, draft.reminder_offsets)
         ),
+        "quorum_deadline_minutes": (
+            None
+            if draft.quorum_deadline_minutes is None
+            else checks.run(validate_deadline, draft.quorum_deadline_minutes)
+        ),
     }
     seat_settings = {
         field: checks.run(check_seat_setting, field, getattr(draft, field))
@@ -242,6 +250,11 @@ async def update_game(
     for field in SEAT_SETTINGS:
         if field in given:
             accepted[field] = checks.run(check_seat_setting, field, getattr(changes, field))
+    if "quorum_deadline_minutes" in given:
+        deadline = changes.quorum_deadline_minutes
+        accepted["quorum_deadline_minutes"] = (
+            None if deadline is None else checks.run(validate_deadline, deadline)
+        )
     new_max = game.max_players
     if "max_players" in given and changes.max_players is not None:
         checked = checks.run(rules.check_max_players, changes.max_players)

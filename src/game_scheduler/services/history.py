@@ -124,13 +124,13 @@ async def past_hosts(db: AsyncSession, actor: Actor, guild_discord_id: int) -> l
     """Everyone who hosted a past game in the server, for the host filter."""
     if not can_see(actor, guild_discord_id):
         raise NotFound(f"server {guild_discord_id} is not known to the bot")
-    rows = await db.scalars(
-        select(User)
-        .join(Game, Game.host_id == User.id)
+    hosted = (
+        select(Game.host_id)
         .join(Guild, Guild.id == Game.guild_id)
         .where(Guild.discord_id == guild_discord_id, Game.status.in_(PAST))
-        .distinct()
-        .order_by(User.username, User.discord_id)
+    )
+    rows = await db.scalars(
+        select(User).where(User.id.in_(hosted)).order_by(User.username, User.discord_id)
     )
     return list(rows)
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.config import get_settings
 from game_scheduler.domain.reminders import (
     GameClock,
     ReminderState,
+    audience_offsets,
     effective_offsets,
     follow_game,
 )
-from game_scheduler.models import Channel, Game, GameStatus, Guild, Reminder
+from game_scheduler.models import Channel, Game, GameStatus, Guild, Participant, Reminder, User
 
 
 def inherited_offsets(channel: Channel | None, guild: Guild) -> list[int]:
@@ -32,16 +33,32 @@ def offsets_for(game: Game) -> list[int]:
     return inherited_offsets(game.channel, game.guild)
 
 
-async def sync_reminders(session: AsyncSession, game: Game, now: datetime) -> None:
-    """Apply the reminder state machine to every offset of ``game`` after it changed.
+async def personal_offsets(session: AsyncSession, game: Game) -> dict[int, list[int]]:
+    """The personal offsets of the game's host and players who set theirs (user id -> offsets)."""
+    players = select(Participant.user_id).where(Participant.game_id == game.id)
+    rows = await session.execute(
+        select(User.id, User.reminder_offsets).where(
+            or_(User.id == game.host_id, User.id.in_(players)),
+            User.reminder_offsets.is_not(None),
+        )
+    )
+    return {user_id: list(offsets) for user_id, offsets in rows.all() if offsets is not None}
 
-    The caller holds the game's lock; the reminder rows are locked too (PostgreSQL), so a send
-    that holds them finishes first and its ``sent`` is then re-armed for the new time, never
-    left ``sent`` at a due time nobody was reminded at. On SQLite the write transaction already
-    excludes the send.
+
+async def sync_reminders(session: AsyncSession, game: Game, now: datetime) -> None:
+    """Apply the reminder state machine to every (audience, offset) of ``game`` after it changed.
+
+    Audiences: everyone following the game's offsets, and each host or player with personal
+    offsets (:func:`domain.reminders.audience_offsets`). The caller holds the game's lock; the
+    reminder rows are locked too (PostgreSQL), so a send that holds them finishes first and its
+    ``sent`` is then re-armed for the new time, never left ``sent`` at a due time nobody was
+    reminded at. On SQLite the write transaction already excludes the send.
     """
-    offsets = offsets_for(game) if game.status is GameStatus.SCHEDULED else []
-    clock = GameClock(game.scheduled_at, game.status, frozenset(offsets))
+    scheduled = game.status is GameStatus.SCHEDULED
+    plan = audience_offsets(
+        offsets_for(game) if scheduled else [],
+        await personal_offsets(session, game) if scheduled else {},
+    )
     rows = (
         (
             await session.execute(
@@ -55,15 +72,19 @@ async def sync_reminders(session: AsyncSession, game: Game, now: datetime) -> No
         .scalars()
         .all()
     )
-    by_offset = {row.offset_minutes: row for row in rows}
-    for offset in sorted(set(offsets) | set(by_offset)):
-        row = by_offset.get(offset)
+    by_key = {(row.audience_user_id, row.offset_minutes): row for row in rows}
+    wanted = {(audience, offset) for audience, offsets in plan.items() for offset in offsets}
+    for audience, offset in sorted(wanted | set(by_key), key=lambda k: (k[0] or 0, k[1])):
+        clock = GameClock(game.scheduled_at, game.status, frozenset(plan.get(audience, ())))
+        row = by_key.get((audience, offset))
         current = None if row is None else ReminderState(row.status, row.due_at)
         step = follow_game(current, offset, clock, now)
         if step is None:
             continue
         if row is None:
-            row = Reminder(game_id=game.id, offset_minutes=offset, attempts=0)
+            row = Reminder(
+                game_id=game.id, offset_minutes=offset, audience_user_id=audience, attempts=0
+            )
             session.add(row)
         row.status = step.status
         row.due_at = step.due_at

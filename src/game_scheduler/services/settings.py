@@ -14,6 +14,7 @@ from game_scheduler.database import lock_for_write
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.offers import SEAT_SETTINGS, check_seat_setting
 from game_scheduler.domain.permissions import Actor, can_configure, can_see
+from game_scheduler.domain.quorum import QuorumAction, validate_deadline, validate_nudge
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.domain.zones import check_zone
 from game_scheduler.errors import NotAllowed, NotFound, ValidationError
@@ -34,6 +35,10 @@ class DefaultsChanges(BaseModel):
     seat_mode: str | None = None
     offer_window_minutes: int | None = None
     reconfirm_frees_seat: bool | None = None
+    # Quorum (issue 16): deadline minutes before the start (0: none), action, nudge lead.
+    quorum_deadline_minutes: int | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: int | None = None
 
 
 class GuildSettingsChanges(DefaultsChanges, PingChanges):
@@ -177,6 +182,20 @@ def _set_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
         target.default_max_players = None if value is None else rules.check_max_players(value)
     for field in SEAT_SETTINGS & given:  # seat offers: read when a seat frees, nothing to resync
         setattr(target, field, check_seat_setting(field, getattr(changes, field)))
+    _set_quorum_defaults(target, changes)
+
+
+def _set_quorum_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
+    given = changes.model_fields_set
+    if "quorum_deadline_minutes" in given:
+        deadline = changes.quorum_deadline_minutes
+        target.quorum_deadline_minutes = None if deadline is None else validate_deadline(deadline)
+    if "quorum_action" in given:
+        action = changes.quorum_action
+        target.quorum_action = None if action is None else action.value
+    if "quorum_nudge_minutes" in given:
+        lead = changes.quorum_nudge_minutes
+        target.quorum_nudge_minutes = None if lead is None else validate_nudge(lead)
 
 
 async def _save(

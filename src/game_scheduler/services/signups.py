@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.config import get_settings
@@ -15,11 +16,12 @@ from game_scheduler.domain.offers import OfferKind, Outcome
 from game_scheduler.errors import AlreadyJoined, GameNotOpen, NotJoined
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
-from game_scheduler.models import Game, Participant, utcnow
+from game_scheduler.models import Game, Participant, User, utcnow
 from game_scheduler.seats import offers as seat_offers
 from game_scheduler.services import game_events, members, throttle
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
+from game_scheduler.services.reminders import sync_reminders
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ async def _add(session: AsyncSession, game: Game, discord_id: int, username: str
     )
     session.add(participant)
     await session.flush()
+    if await _has_own_offsets(session, user.id):  # their personal reminders start with the seat
+        await sync_reminders(session, game, utcnow())
     rank = len(game.participants) - 1
     game_events.stage_player_event(session, EventType.PLAYER_JOINED, game, discord_id, rank)
     await commit_and_publish(session)
@@ -62,6 +66,16 @@ async def _add(session: AsyncSession, game: Game, discord_id: int, username: str
         waitlist.is_confirmed(rank, game.max_players),
         waitlist.waitlist_position(rank, game.max_players),
     )
+
+
+async def _has_own_offsets(session: AsyncSession, user_id: int) -> bool:
+    """Whether the user set their own offsets, read under a share lock on their row."""
+    # A concurrent change of the offsets (it updates the row, then re-derives the user's games)
+    # either waits for this join, and then sees the new game, or is seen here.
+    offsets = await session.scalar(
+        select(User.reminder_offsets).where(User.id == user_id).with_for_update(read=True)
+    )
+    return offsets is not None
 
 
 async def _remove(
@@ -88,6 +102,8 @@ async def _remove(
     game.participants.remove(leaving)
     await session.delete(leaving)
     await session.flush()
+    if leaving.user.reminder_offsets is not None:  # their personal reminders end with it
+        await sync_reminders(session, game, now)
     game_events.stage_player_event(session, EventType.PLAYER_LEFT, game, discord_id)
     await session.run_sync(
         seat_offers.stage_seat_notices,

@@ -12,6 +12,7 @@ from game_scheduler.web.routes import (
     games,
     history,
     offers,
+    reminders,
     roster,
     series,
     servers,
@@ -30,6 +31,6 @@ def install_dashboard(
     """Serve the dashboard from ``app``; ``demo_login`` offers the demo sign-in without Discord."""
     app.state.dashboard = DashboardConfig(console_messages, demo_login)
     pages = (signin, servers, games, game_edit, series, settings, account, time_zone, history)
-    for module in (*pages, templates, offers, roster):
+    for module in (*pages, templates, offers, roster, reminders):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("game_scheduler.web", "static")]), name="static")

@@ -44,7 +44,7 @@ async def _eventually(check, within: float = 5.0):
 
 async def test_ready_records_servers_channels_roles_and_syncs_commands(bot, fake_discord):
     names = {c["name"] for c in fake_discord.state.commands}
-    assert names == {"games", "my-games", "game-config", "game", "timezone", "stats"}
+    assert names == {"games", "my-games", "game-config", "game", "timezone", "stats", "reminders"}
     guilds, channels, roles = await _snapshot()
     assert guilds[GUILD_ID].name == "Test Server"
     assert guilds[GUILD_ID].bot_present

@@ -45,6 +45,7 @@ async def test_the_time_zone_note_is_only_where_times_are_shown(host):
     assert TIME_ZONE_NOTE not in (await host.get("/me/calendar")).text
 
 
-async def test_min_players_says_it_is_not_enforced(host):
+async def test_min_players_says_when_it_is_enforced(host):
     page = await host.get(f"/servers/{GUILD_ID}/games/new")
-    assert "Shown to players; not enforced yet" in page.text
+    assert "not enforced yet" not in page.text
+    assert "a game still short of this many at the deadline is cancelled" in page.text

@@ -106,3 +106,12 @@ def test_mention_list_counts_who_did_not_fit():
 )
 def test_format_duration(minutes, text):
     assert format_duration(minutes) == text
+
+
+def test_a_game_with_a_quorum_deadline_shows_what_it_still_needs():
+    fields = _fields(_game(players=1, min_players=3, quorum_deadline_minutes=60))
+    deadline = int(START.timestamp()) - 3600
+    assert fields["Quorum"] == f"At least 3 by <t:{deadline}:f>: needs 2 more"
+    on = _fields(_game(players=3, min_players=3, quorum_deadline_minutes=60, quorum_state="on"))
+    assert on["Quorum"].endswith(": on")
+    assert "Quorum" not in _fields(_game(players=1, min_players=3))

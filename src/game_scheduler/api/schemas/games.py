@@ -13,11 +13,13 @@ from game_scheduler.api.schemas.zoned import LocalOrUtcDateTime, ZoneName, zoned
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import waitlist
 from game_scheduler.domain.offers import WINDOW_MINUTES_MAX
+from game_scheduler.domain.quorum import MAX_DEADLINE_MINUTES
 from game_scheduler.domain.reminders import MAX_OFFSET_MINUTES, MAX_OFFSETS
 from game_scheduler.domain.status import ends_at
 from game_scheduler.models import Game, GameStatus, Participant, User
 from game_scheduler.services.games import GameChanges, GameDraft
 from game_scheduler.services.queries import GameDetail, GamePage, GameSummary
+from game_scheduler.services.quorum import summarise
 from game_scheduler.services.reminders import offsets_for
 from game_scheduler.services.signups import Standing
 
@@ -30,6 +32,7 @@ Duration = Annotated[int, Field(ge=1, le=rules.DURATION_MAX_MINUTES)]
 Players = Annotated[int, Field(ge=1, le=rules.MAX_PLAYERS_LIMIT)]
 SeatModeIn = Literal["offer", "instant"]
 OfferWindow = Annotated[int, Field(ge=1, le=WINDOW_MINUTES_MAX)]
+Deadline = Annotated[int, Field(ge=0, le=MAX_DEADLINE_MINUTES)]
 
 
 class GameCreate(BaseModel):
@@ -52,6 +55,8 @@ class GameCreate(BaseModel):
     seat_mode: SeatModeIn | None = None
     offer_window_minutes: OfferWindow | None = None
     reconfirm_frees_seat: bool | None = None
+    # Minutes before the start by which min_players must be confirmed; 0: none; null: inherit.
+    quorum_deadline_minutes: Deadline | None = None
 
     _zoned = field_validator("scheduled_at")(zoned_to_utc)
 
@@ -83,6 +88,7 @@ class GameUpdate(BaseModel):
     seat_mode: SeatModeIn | None = None
     offer_window_minutes: OfferWindow | None = None
     reconfirm_frees_seat: bool | None = None
+    quorum_deadline_minutes: Deadline | None = None
     # With a new scheduled_at: confirmed players are asked to Keep or give up their seats.
     reconfirm: bool = False
     # For a series game: "this" game only, or "following" (this and the later ones: a split).
@@ -160,6 +166,24 @@ def _my_standing(rank: int | None, max_players: int) -> tuple[MyStanding | None,
     return ("waitlisted", place) if place else ("confirmed", None)
 
 
+class QuorumOut(BaseModel):
+    """The quorum in force: the deadline, and "needs N more", "on" or "enough players"."""
+
+    min_players: int
+    deadline_at: datetime
+    state: str
+
+    @classmethod
+    def of(cls, game: Game, confirmed: int) -> QuorumOut | None:
+        """None when the game has no deadline in force."""
+        summary = summarise(game, confirmed)
+        if summary is None:
+            return None
+        return cls(
+            min_players=summary.min_players, deadline_at=summary.deadline_at, state=summary.label
+        )
+
+
 class GameOut(BaseModel):
     """A game in a list: details, head counts and where the viewer stands."""
 
@@ -180,6 +204,8 @@ class GameOut(BaseModel):
     seat_mode: str | None = None
     offer_window_minutes: int | None = None
     reconfirm_frees_seat: bool | None = None
+    quorum_deadline_minutes: int | None
+    quorum: QuorumOut | None
     status: GameStatus
     version: int
     confirmed_count: int
@@ -212,6 +238,8 @@ class GameOut(BaseModel):
             "seat_mode": game.seat_mode,
             "offer_window_minutes": game.offer_window_minutes,
             "reconfirm_frees_seat": game.reconfirm_frees_seat,
+            "quorum_deadline_minutes": game.quorum_deadline_minutes,
+            "quorum": QuorumOut.of(game, min(players, game.max_players)),
             "status": game.status,
             "version": game.version,
             "confirmed_count": min(players, game.max_players),

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
-from game_scheduler.api.schemas.games import OfferWindow, Offsets, Players, SeatModeIn
+from game_scheduler.api.schemas.games import Deadline, OfferWindow, Offsets, Players, SeatModeIn
 from game_scheduler.api.schemas.types import SNOWFLAKE_PATTERN, Snowflake, _parse_snowflake
 from game_scheduler.api.schemas.zoned import ZoneName
+from game_scheduler.domain.quorum import MAX_NUDGE_MINUTES, QuorumAction
 from game_scheduler.models import Channel, Guild, Role
 from game_scheduler.services.auth.membership import GuildAccess
 from game_scheduler.services.settings import (
@@ -19,6 +20,7 @@ from game_scheduler.services.settings import (
 )
 
 RoleIds = Annotated[list[Snowflake], Field(max_length=MAX_ROLES)]
+NudgeLead = Annotated[int, Field(ge=0, le=MAX_NUDGE_MINUTES)]
 
 
 def _parse_channel_ping(value: Any) -> int:
@@ -47,6 +49,16 @@ class GuildSummaryOut(BaseModel):
         return cls(id=access.discord_id, name=access.name, can_configure=access.manage)
 
 
+def _quorum_of(target: Guild | Channel) -> dict[str, Any]:
+    """The quorum settings a server or channel sets itself (null: inherited)."""
+    action = target.quorum_action
+    return {
+        "quorum_deadline_minutes": target.quorum_deadline_minutes,
+        "quorum_action": None if action is None else QuorumAction(action),
+        "quorum_nudge_minutes": target.quorum_nudge_minutes,
+    }
+
+
 class ChannelOut(BaseModel):
     """A channel and its overrides (``null``: inherited from the server)."""
 
@@ -69,6 +81,9 @@ class ChannelOut(BaseModel):
     thread_posts: bool | None = Field(
         None, description="Reminders and changes also posted in the thread; null: inherited"
     )
+    quorum_deadline_minutes: int | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: int | None = None
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -87,6 +102,7 @@ class ChannelOut(BaseModel):
             ping_role_id=channel.ping_role_id,
             game_threads=channel.game_threads,
             thread_posts=channel.thread_posts,
+            **_quorum_of(channel),
         )
 
 
@@ -116,6 +132,9 @@ class GuildSettingsOut(BaseModel):
     ping_role_id: Snowflake | None = Field(None, description="Role mentioned when a game is posted")
     game_threads: bool = Field(False, description="Open a thread on each game's announcement")
     thread_posts: bool = Field(False, description="Post reminders and changes in the thread too")
+    quorum_deadline_minutes: int | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: int | None = None
 
     @classmethod
     def of(cls, guild: Guild) -> GuildSettingsOut:
@@ -132,6 +151,7 @@ class GuildSettingsOut(BaseModel):
             ping_role_id=guild.ping_role_id,
             game_threads=guild.game_threads,
             thread_posts=guild.thread_posts,
+            **_quorum_of(guild),
         )
 
 
@@ -174,6 +194,9 @@ class GuildSettingsPatch(BaseModel):
     ping_role_id: Snowflake | None = None
     game_threads: bool | None = None
     thread_posts: bool | None = None
+    quorum_deadline_minutes: Deadline | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: NudgeLead | None = None
 
     def to_changes(self) -> GuildSettingsChanges:
         """The service's input, keeping which fields were sent."""
@@ -195,6 +218,9 @@ class ChannelSettingsPatch(BaseModel):
     ping_role_id: ChannelPingRole | None = None
     game_threads: bool | None = None
     thread_posts: bool | None = None
+    quorum_deadline_minutes: Deadline | None = None
+    quorum_action: QuorumAction | None = None
+    quorum_nudge_minutes: NudgeLead | None = None
 
     def to_changes(self) -> ChannelSettingsChanges:
         """The service's input, keeping which fields were sent."""

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -53,6 +54,8 @@ class _Claim:
     guild_discord_id: int
     channel_discord_id: int
     host_discord_id: int
+    host_personal: bool
+    audience_discord_id: int | None
 
 
 class NotificationService:
@@ -99,11 +102,14 @@ class NotificationService:
                 sending.append(claim)
             else:
                 results[claim.reminder.id] = SendResult(outcome, claim.reminder.due_at)
-        players = _players_by_game(session, [c.reminder.game_id for c in sending])
+        players, personal = _players_by_game(session, [c.reminder.game_id for c in sending])
         envelopes: list[Envelope] = []
         for claim in sending:
             confirmed = waitlist.split(players[claim.reminder.game_id], claim.max_players)
-            dms = _reminder_dms(claim, confirmed.confirmed)
+            own = personal[claim.reminder.game_id]
+            if claim.host_personal:
+                own.add(claim.host_discord_id)
+            dms = _reminder_dms(claim, confirmed.confirmed, own)
             envelopes += dms
             reminder = claim.reminder
             reminder.status = ReminderStatus.SENT
@@ -119,6 +125,7 @@ class NotificationService:
 def _claim(session: Session, reminder_ids: Sequence[int]) -> list[_Claim]:
     """Lock the reminder rows no other run holds, with what the decision needs."""
     host = aliased(User)
+    audience = aliased(User)
     rows = session.execute(
         select(
             Reminder,
@@ -129,17 +136,20 @@ def _claim(session: Session, reminder_ids: Sequence[int]) -> list[_Claim]:
             Guild.discord_id,
             Channel.discord_id,
             host.discord_id,
+            host.reminder_offsets.is_not(None),
+            audience.discord_id,
         )
         .join(Game, Game.id == Reminder.game_id)
         .join(Guild, Guild.id == Game.guild_id)
         .join(Channel, Channel.id == Game.channel_id)
         .join(host, host.id == Game.host_id)
+        .outerjoin(audience, audience.id == Reminder.audience_user_id)
         .where(Reminder.id.in_(reminder_ids))
         .order_by(Reminder.id)
         .with_for_update(of=Reminder, skip_locked=True)
         .execution_options(populate_existing=True)
     ).all()
-    return [_Claim(*row) for row in rows]
+    return [_Claim(*cast(tuple[Any, ...], row)) for row in rows]
 
 
 def _decide(claim: _Claim, now: datetime) -> SendOutcome:
@@ -150,23 +160,31 @@ def _decide(claim: _Claim, now: datetime) -> SendOutcome:
     return SendOutcome(reminders.decide_send(state, reminder.offset_minutes, clock, now).value)
 
 
-def _players_by_game(session: Session, game_ids: Sequence[int]) -> dict[int, list[int]]:
-    """Every signed-up player's Discord id per game, in signup order."""
+def _players_by_game(
+    session: Session, game_ids: Sequence[int]
+) -> tuple[dict[int, list[int]], dict[int, set[int]]]:
+    """Every signed-up player's Discord id per game, in signup order; those with own offsets."""
     players: dict[int, list[int]] = defaultdict(list)
+    personal: dict[int, set[int]] = defaultdict(set)
     if game_ids:
         rows = session.execute(
-            select(Participant.game_id, User.discord_id)
+            select(Participant.game_id, User.discord_id, User.reminder_offsets.is_not(None))
             .join(User, User.id == Participant.user_id)
             .where(Participant.game_id.in_(set(game_ids)))
             .order_by(Participant.game_id, Participant.position)
         )
-        for game_id, discord_id in rows:
+        for game_id, discord_id, has_own in rows:
             players[game_id].append(discord_id)
-    return players
+            if has_own:
+                personal[game_id].add(discord_id)
+    return players, personal
 
 
-def _reminder_dms(claim: _Claim, confirmed: list[int]) -> list[Envelope]:
-    """One reminder DM per recipient: the host and the confirmed players, never the waitlist."""
+def _reminder_dms(claim: _Claim, confirmed: list[int], personal: set[int]) -> list[Envelope]:
+    """One reminder DM per recipient: the host and the confirmed players, never the waitlist.
+
+    A game-wide reminder skips those with personal offsets; a personal one is theirs alone.
+    """
     reminder = claim.reminder
     return [
         make_event(
@@ -183,7 +201,12 @@ def _reminder_dms(claim: _Claim, confirmed: list[int]) -> list[Envelope]:
                 channel_discord_id=str(claim.channel_discord_id),
             ),
         )
-        for discord_id in reminders.recipients(claim.host_discord_id, confirmed)
+        for discord_id in reminders.recipients(
+            claim.host_discord_id,
+            confirmed,
+            audience=claim.audience_discord_id,
+            personal=personal,
+        )
     ]
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from game_scheduler.errors import Conflict, NotAllowed, ValidationError
 from game_scheduler.models import GameStatus
 from game_scheduler.services import calendar, games, queries, seat_offers, signups
+from game_scheduler.services.quorum import summarise
 from game_scheduler.services.reminders import offsets_for
 from game_scheduler.web.deps import DashboardRoute, DbSession, GameId, Posted, Viewer
 from game_scheduler.web.flash import redirect
@@ -27,6 +28,7 @@ async def game_page(
         "detail": detail,
         "game": game,
         "offsets": offsets_for(game),
+        "quorum": summarise(game, len(detail.confirmed)),
         "open": game.status is GameStatus.SCHEDULED,
         "feed_url": calendar.feed_url(principal.web_session.user.calendar_token),
         "my_offers": await seat_offers.open_offers_for(db, game.id, principal.actor.discord_id),
