@@ -56,8 +56,9 @@ class ConsolePort:
 
     @staticmethod
     def _announcement_text(announcement: Announcement) -> str:
-        buttons = "[Join] [Leave]" if announcement.joinable else "(signups closed)"
-        return f"{render_embed(announcement.embed)}\n{buttons}"
+        buttons = "[Join] [Maybe] [Can't] [Leave]" if announcement.joinable else "(signups closed)"
+        links = "".join(f"\n{label}: {url}" for label, url in announcement.links)
+        return f"{render_embed(announcement.embed)}\n{buttons}{links}"
 
     async def post_announcement(
         self, channel_id: int, announcement: Announcement, nonce: str
@@ -92,7 +93,12 @@ class ConsolePort:
         )
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        cant_make_it: int | None = None,
     ) -> None:
         text = content if embed is None else f"{content}\n{render_embed(embed)}"
         self._record(ConsoleMessage("dm", f"user {user_id}", text))

@@ -7,11 +7,13 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiohttp
 import discord
 
 from game_scheduler.bot.port import Announcement, DiscordUnavailable, DmClosed, MessageGone
+from game_scheduler.bot.rsvp_buttons import reminder_view
 from game_scheduler.bot.views import announcement_view
 from game_scheduler.messaging.handling import TransientError
 
@@ -83,7 +85,9 @@ class DiscordClientPort:
         self, channel_id: int, announcement: Announcement, nonce: str
     ) -> int:
         channel = self.client.get_partial_messageable(channel_id)
-        view = announcement_view(announcement.game_id, joinable=announcement.joinable)
+        view = announcement_view(
+            announcement.game_id, joinable=announcement.joinable, links=announcement.links
+        )
         try:
             async with discord_errors():
                 message = await channel.send(embed=announcement.embed, view=view, nonce=nonce)
@@ -95,7 +99,9 @@ class DiscordClientPort:
         self, channel_id: int, message_id: int, announcement: Announcement
     ) -> None:
         message = self.client.get_partial_messageable(channel_id).get_partial_message(message_id)
-        view = announcement_view(announcement.game_id, joinable=announcement.joinable)
+        view = announcement_view(
+            announcement.game_id, joinable=announcement.joinable, links=announcement.links
+        )
         try:
             async with discord_errors():
                 await message.edit(embed=announcement.embed, view=view)
@@ -103,14 +109,24 @@ class DiscordClientPort:
             view.stop()
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        cant_make_it: int | None = None,
     ) -> None:
-        async with self._dm_slots, discord_errors():
-            channel = await self._dm_channel(user_id)
-            if embed is None:
-                await channel.send(content, nonce=nonce)
-            else:
-                await channel.send(content, embed=embed, nonce=nonce)
+        extra: dict[str, Any] = {} if embed is None else {"embed": embed}
+        view = None if cant_make_it is None else reminder_view(cant_make_it)
+        if view is not None:
+            extra["view"] = view
+        try:
+            async with self._dm_slots, discord_errors():
+                channel = await self._dm_channel(user_id)
+                await channel.send(content, nonce=nonce, **extra)
+        finally:
+            if view is not None:
+                view.stop()  # dispatched by custom id after any restart
 
     async def recent_dm_texts(self, user_id: int, since: datetime) -> list[str]:
         bot_id = self.client.user.id if self.client.user is not None else None

@@ -25,6 +25,11 @@ def dm_text(dm: SendDm) -> str:
         DmKind.REMOVED: f"The host removed you from {title} ({at}).",
     }
     text = lines[dm.kind]
+    where = [f"Server: **{escape_markdown(dm.server_name)}**"] if dm.server_name else []
+    if dm.location:
+        where.append(f"Place: {escape_markdown(dm.location)}")
+    if where:
+        text += "\n" + " · ".join(where)
     link = dm.url or f"https://discord.com/channels/{dm.guild_discord_id}/{dm.channel_discord_id}"
     return f"{text}\n{link}"
 

@@ -11,7 +11,7 @@ from game_scheduler.bot.dm_delivery import ROUTE_CHANNEL, ROUTE_DM, ROUTE_FAILED
 from game_scheduler.bot.dm_text import dm_text, fallback_text
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, DmClosed
 from game_scheduler.database import get_db_session
-from game_scheduler.messaging.events import Envelope, EventType, GameRef, SendDm
+from game_scheduler.messaging.events import DmKind, Envelope, EventType, GameRef, SendDm
 from game_scheduler.messaging.handling import Handler
 from game_scheduler.models import Game
 
@@ -27,6 +27,7 @@ ANNOUNCEMENT_EVENTS = (
     EventType.PLAYER_LEFT,
     EventType.WAITLIST_PROMOTED,
     EventType.WAITLIST_DEMOTED,
+    EventType.PLAYER_RESPONDED,
 )
 
 
@@ -84,7 +85,8 @@ class BotHandlers:
             return True
         route, detail = ROUTE_DM, ""
         try:
-            await self.port.send_dm(recipient, text, nonce_for(envelope))
+            cant = dm.game_id if dm.kind is DmKind.REMINDER else None
+            await self.port.send_dm(recipient, text, nonce_for(envelope), cant_make_it=cant)
         except DmClosed:
             route = ROUTE_CHANNEL
             try:

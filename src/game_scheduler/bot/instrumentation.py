@@ -117,10 +117,15 @@ class MeteredPort:
         await self.inner.edit_announcement(channel_id, message_id, announcement)
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        cant_make_it: int | None = None,
     ) -> None:
         try:
-            await self.inner.send_dm(user_id, content, nonce, embed)
+            await self.inner.send_dm(user_id, content, nonce, embed, cant_make_it)
         except DmClosed:
             metrics.dm_delivery_total.labels("dm_closed").inc()
             raise

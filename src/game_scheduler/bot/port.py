@@ -26,11 +26,13 @@ class MessageGone(DiscordUnavailable):
 
 @dataclass(frozen=True)
 class Announcement:
-    """What a game's announcement shows: the embed, and whether Join / Leave still work."""
+    """What a game's announcement shows: the embed, whether its answer buttons still work, and
+    its link buttons (label, URL)."""
 
     game_id: int
     embed: discord.Embed
     joinable: bool
+    links: tuple[tuple[str, str], ...] = ()
 
 
 class DiscordPort(Protocol):
@@ -49,9 +51,17 @@ class DiscordPort(Protocol):
         ...
 
     async def send_dm(
-        self, user_id: int, content: str, nonce: str, embed: discord.Embed | None = None
+        self,
+        user_id: int,
+        content: str,
+        nonce: str,
+        embed: discord.Embed | None = None,
+        cant_make_it: int | None = None,
     ) -> None:
-        """Send a direct message; the nonce makes Discord drop a repeat of the same send."""
+        """Send a direct message; the nonce makes Discord drop a repeat of the same send.
+
+        ``cant_make_it`` (a game id) adds the reminder's "Can't make it" button.
+        """
         ...
 
     async def post_channel_message(

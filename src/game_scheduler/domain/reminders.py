@@ -89,9 +89,15 @@ def is_current(reminder_due_at: datetime, scheduled_at: datetime, offset_minutes
     return reminder_due_at == due_at(scheduled_at, offset_minutes)
 
 
-def recipients(host: H, confirmed: Iterable[H]) -> list[H]:
-    """Who a reminder goes to: the host, then each confirmed player, everyone once."""
-    return list(dict.fromkeys([host, *confirmed]))
+def recipients(
+    host: H, confirmed: Iterable[H], maybe: Iterable[H] = (), *, remind_maybe: bool = False
+) -> list[H]:
+    """Who a reminder goes to: the host, then each confirmed player, then the players who
+    answered maybe when the setting says so (``domain.rsvp.remind_maybe``); everyone once.
+
+    Never the waitlist, never those who answered they can't come.
+    """
+    return list(dict.fromkeys([host, *confirmed, *(maybe if remind_maybe else ())]))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ class Guild(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     default_max_players: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    remind_maybe: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     host_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     manager_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -40,6 +41,7 @@ class Channel(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     default_max_players: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    remind_maybe: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     host_role_ids: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     # False once the bot stops seeing the channel (deleted, or hidden from it); games stay.
     bot_present: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

@@ -20,7 +20,7 @@ from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, Validation
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
 from game_scheduler.models import Channel, Game, GameStatus, Guild, utcnow
-from game_scheduler.services import game_events
+from game_scheduler.services import game_events, lineups
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
 from game_scheduler.services.reminders import sync_reminders
@@ -47,6 +47,7 @@ class GameDraft(BaseModel):
     max_players: int | None = None
     min_players: int = 1
     reminder_offsets: list[int] | None = None
+    remind_maybe: bool | None = None  # None: the channel's, then the server's (default no)
 
 
 class GameChanges(BaseModel):
@@ -63,6 +64,7 @@ class GameChanges(BaseModel):
     max_players: int | None = None
     min_players: int | None = None
     reminder_offsets: list[int] | None = None
+    remind_maybe: bool | None = None  # None (when given): inherit again
 
 
 async def _load_channel(
@@ -147,6 +149,7 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
             if draft.reminder_offsets is None
             else checks.run(validate_offsets, draft.reminder_offsets)
         ),
+        "remind_maybe": draft.remind_maybe,
     }
     checks.raise_any()
     host = await ensure_user(session, actor.discord_id, actor.username)
@@ -215,6 +218,8 @@ async def update_game(
         accepted["reminder_offsets"] = (
             None if offsets is None else checks.run(validate_offsets, offsets)
         )
+    if "remind_maybe" in given:
+        accepted["remind_maybe"] = changes.remind_maybe
     new_max = game.max_players
     if "max_players" in given and changes.max_players is not None:
         checked = checks.run(rules.check_max_players, changes.max_players)
@@ -240,9 +245,10 @@ async def update_game(
         await sync_reminders(session, game, now)
     await session.flush()
     game_events.stage_game_updated(session, game, changed)
-    notices = notices_for.after_cap_change(game.participants, old_max, game.max_players)
+    line = lineups.going(game)
+    notices = notices_for.after_cap_change(line, old_max, game.max_players)
     if "scheduled_at" in changed:
-        notices += notices_for.after_reschedule(game.participants, game.max_players)
+        notices += notices_for.after_reschedule(line, game.max_players)
     game_events.stage_notices(session, game, notices)
     await commit_and_publish(session)
     return game
@@ -277,6 +283,6 @@ async def cancel_game(session: AsyncSession, actor: permissions.Actor, game_id: 
     await sync_reminders(session, game, utcnow())
     await session.flush()
     game_events.stage_game_event(session, EventType.GAME_CANCELLED, game)
-    game_events.stage_notices(session, game, notices_for.after_cancel(game.participants))
+    game_events.stage_notices(session, game, notices_for.after_cancel(lineups.answered(game)))
     await commit_and_publish(session)
     return game

@@ -28,6 +28,7 @@ class DefaultsChanges(BaseModel):
 
     reminder_offsets: list[int] | None = None
     default_max_players: int | None = None
+    remind_maybe: bool | None = None
 
 
 class GuildSettingsChanges(DefaultsChanges):
@@ -166,6 +167,8 @@ def _set_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
     if "default_max_players" in given:
         value = changes.default_max_players
         target.default_max_players = None if value is None else rules.check_max_players(value)
+    if "remind_maybe" in given:
+        target.remind_maybe = changes.remind_maybe
 
 
 async def _save(

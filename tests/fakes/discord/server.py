@@ -182,6 +182,40 @@ class FakeDiscord:
             await asyncio.wait_for(interaction.answered.wait(), 5.0)
         return interaction
 
+    async def click_in_dm(self, user_id: int, message_id: int, custom_id: str) -> FakeInteraction:
+        """The user presses a button under a DM the bot sent them; returns once they see the answer.
+
+        A DM interaction carries a ``user`` and no guild or member, as Discord sends it.
+        """
+        state = self.state
+        message = state.messages[message_id]
+        channel_id = int(message["channel_id"])
+        interaction = FakeInteraction(
+            state.snowflake(), f"token-{next(self._tokens)}", 3, channel_id
+        )
+        self.interactions[interaction.token] = interaction
+        payload: dict[str, Any] = {
+            "id": str(interaction.id),
+            "application_id": str(APP_ID),
+            "type": 3,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "channel_id": str(channel_id),
+            "channel": state.dm_channel_payload(user_id),
+            "user": state.user_payload(user_id),
+            "token": interaction.token,
+            "version": 1,
+            "app_permissions": str((1 << 53) - 1),
+            "locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"1": str(user_id)},
+            "context": 1,
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "message": message,
+        }
+        await self.dispatch("INTERACTION_CREATE", payload)
+        await asyncio.wait_for(interaction.answered.wait(), 5.0)
+        return interaction
+
     async def command(
         self, user_id: int, guild_id: int, channel_id: int, name: str, **options: Any
     ) -> FakeInteraction:

@@ -9,10 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from game_scheduler.api.schemas.types import Snowflake, UtcDateTime
 from game_scheduler.domain import games as rules
-from game_scheduler.domain import waitlist
+from game_scheduler.domain import rsvp
 from game_scheduler.domain.reminders import MAX_OFFSET_MINUTES, MAX_OFFSETS
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.domain.status import ends_at
 from game_scheduler.models import Game, GameStatus, Participant, User
+from game_scheduler.services import lineups
 from game_scheduler.services.games import GameChanges, GameDraft
 from game_scheduler.services.queries import GameDetail, GamePage, GameSummary
 from game_scheduler.services.reminders import offsets_for
@@ -42,6 +44,7 @@ class GameCreate(BaseModel):
     max_players: Players | None = None
     min_players: Players = 1
     reminder_offsets: Offsets | None = None
+    remind_maybe: bool | None = None
 
     def to_draft(self) -> GameDraft:
         """The service's input."""
@@ -67,6 +70,7 @@ class GameUpdate(BaseModel):
     max_players: Players | None = None
     min_players: Players | None = None
     reminder_offsets: Offsets | None = None
+    remind_maybe: bool | None = None
 
     def to_changes(self) -> GameChanges:
         """The service's input, keeping which fields were sent."""
@@ -93,14 +97,21 @@ class UserOut(BaseModel):
         return cls(id=user.discord_id, username=user.username)
 
 
+SignupStatus = Literal["confirmed", "waitlisted", "maybe", "declined"]
+MyStanding = SignupStatus
+
+
 class PlayerOut(UserOut):
     """A signed-up player; ``waitlist_position`` is set for those waiting."""
 
     joined_at: datetime
     waitlist_position: int | None = None
+    status: SignupStatus = "confirmed"
 
     @classmethod
-    def of_participant(cls, participant: Participant, place: int | None = None) -> PlayerOut:
+    def of_participant(
+        cls, participant: Participant, place: int | None = None, status: SignupStatus | None = None
+    ) -> PlayerOut:
         """From the model."""
         user = participant.user
         return cls(
@@ -108,17 +119,41 @@ class PlayerOut(UserOut):
             username=user.username,
             joined_at=participant.joined_at,
             waitlist_position=place,
+            status=status or ("waitlisted" if place else "confirmed"),
         )
 
 
-MyStanding = Literal["confirmed", "waitlisted"]
+class SignupsOut(BaseModel):
+    """A game's signups with their RSVP status, in signup order, filtered by status if asked."""
+
+    items: list[PlayerOut]
+
+    @classmethod
+    def of_detail(cls, detail: GameDetail, wanted: set[str]) -> SignupsOut:
+        """All signups in signup order, or only those whose status is in ``wanted``."""
+        out = GameDetailOut.of_detail(detail)
+        everyone = out.confirmed + out.waitlist + out.maybe + out.declined
+        by_order = {p.id: p for p in everyone}
+        order = [p.user.discord_id for p in detail.game.participants]
+        items = [by_order[i] for i in order if i in by_order]
+        return cls(items=[p for p in items if not wanted or p.status in wanted])
 
 
-def _my_standing(rank: int | None, max_players: int) -> tuple[MyStanding | None, int | None]:
-    if rank is None:
+class SignupAnswer(BaseModel):
+    """An RSVP answer: going takes a seat or a waitlist place; maybe and declined hold neither."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    response: Response
+
+
+def _my_standing(
+    rank: int | None, max_players: int, answer: str | None = None
+) -> tuple[MyStanding | None, int | None]:
+    if answer is None and rank is None:
         return None, None
-    place = waitlist.waitlist_position(rank, max_players)
-    return ("waitlisted", place) if place else ("confirmed", None)
+    status, place = rsvp.status_of(answer or Response.GOING, rank, max_players)
+    return status.value, place
 
 
 class GameOut(BaseModel):
@@ -138,6 +173,7 @@ class GameOut(BaseModel):
     max_players: int
     min_players: int
     reminder_offsets: list[int] | None
+    remind_maybe: bool | None = None
     status: GameStatus
     version: int
     confirmed_count: int
@@ -148,8 +184,10 @@ class GameOut(BaseModel):
     updated_at: datetime
 
     @staticmethod
-    def _fields(game: Game, players: int, rank: int | None) -> dict[str, object]:
-        standing, place = _my_standing(rank, game.max_players)
+    def _fields(
+        game: Game, players: int, rank: int | None, answer: str | None = None
+    ) -> dict[str, object]:
+        standing, place = _my_standing(rank, game.max_players, answer)
         return {
             "id": game.id,
             "guild_id": game.guild.discord_id,
@@ -165,6 +203,7 @@ class GameOut(BaseModel):
             "max_players": game.max_players,
             "min_players": game.min_players,
             "reminder_offsets": game.reminder_offsets,
+            "remind_maybe": game.remind_maybe,
             "status": game.status,
             "version": game.version,
             "confirmed_count": min(players, game.max_players),
@@ -178,7 +217,10 @@ class GameOut(BaseModel):
     @classmethod
     def of(cls, summary: GameSummary) -> GameOut:
         """From a list entry."""
-        return cls.model_validate(cls._fields(summary.game, summary.player_count, summary.my_rank))
+        fields = cls._fields(
+            summary.game, summary.player_count, summary.my_rank, summary.my_response
+        )
+        return cls.model_validate(fields)
 
 
 class GameDetailOut(GameOut):
@@ -186,6 +228,8 @@ class GameDetailOut(GameOut):
 
     confirmed: list[PlayerOut]
     waitlist: list[PlayerOut]
+    maybe: list[PlayerOut] = Field(default_factory=list)
+    declined: list[PlayerOut] = Field(default_factory=list)
     effective_reminder_offsets: list[int]
     can_manage: bool
 
@@ -193,7 +237,8 @@ class GameDetailOut(GameOut):
     def of_detail(cls, detail: GameDetail) -> GameDetailOut:
         """From the query's result."""
         game = detail.game
-        fields = cls._fields(game, len(game.participants), detail.my_rank)
+        going = len(detail.confirmed) + len(detail.waitlist)
+        fields = cls._fields(game, going, detail.my_rank, detail.my_response)
         return cls.model_validate(
             {
                 **fields,
@@ -201,6 +246,10 @@ class GameDetailOut(GameOut):
                 "waitlist": [
                     PlayerOut.of_participant(p, place)
                     for place, p in enumerate(detail.waitlist, start=1)
+                ],
+                "maybe": [PlayerOut.of_participant(p, status="maybe") for p in detail.maybe],
+                "declined": [
+                    PlayerOut.of_participant(p, status="declined") for p in detail.declined
                 ],
                 "effective_reminder_offsets": offsets_for(game),
                 "can_manage": detail.can_manage,
@@ -237,12 +286,16 @@ class StandingOut(BaseModel):
     waitlist_position: int | None
     confirmed_count: int
     waitlist_count: int
+    status: SignupStatus | None = None
 
     @classmethod
     def of(cls, standing: Standing, user_id: int, signed_up: bool) -> StandingOut:
         """From the service's result."""
         game = standing.game
-        players = len(game.participants)
+        players = len(lineups.going(game))
+        status = standing.status
+        if status is None and signed_up:
+            status = rsvp.RsvpStatus.CONFIRMED if standing.confirmed else rsvp.RsvpStatus.WAITLISTED
         return cls(
             game_id=game.id,
             user_id=user_id,
@@ -251,4 +304,5 @@ class StandingOut(BaseModel):
             waitlist_position=standing.waitlist_position,
             confirmed_count=min(players, game.max_players),
             waitlist_count=max(0, players - game.max_players),
+            status=None if status is None else status.value,
         )

@@ -45,6 +45,9 @@ class ChannelOut(BaseModel):
     reminder_offsets: list[int] | None
     default_max_players: int | None
     host_role_ids: list[Snowflake] | None
+    remind_maybe: bool | None = Field(
+        None, description="Whether players who answered maybe get reminders (null: inherited)"
+    )
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -57,6 +60,7 @@ class ChannelOut(BaseModel):
             reminder_offsets=channel.reminder_offsets,
             default_max_players=channel.default_max_players,
             host_role_ids=channel.host_role_ids,
+            remind_maybe=channel.remind_maybe,
         )
 
 
@@ -79,6 +83,9 @@ class GuildSettingsOut(BaseModel):
     default_max_players: int | None
     host_role_ids: list[Snowflake]
     manager_role_ids: list[Snowflake]
+    remind_maybe: bool | None = Field(
+        None, description="Whether players who answered maybe get reminders (null: no)"
+    )
 
     @classmethod
     def of(cls, guild: Guild) -> GuildSettingsOut:
@@ -88,6 +95,7 @@ class GuildSettingsOut(BaseModel):
             default_max_players=guild.default_max_players,
             host_role_ids=guild.host_role_ids,
             manager_role_ids=guild.manager_role_ids,
+            remind_maybe=guild.remind_maybe,
         )
 
 
@@ -123,6 +131,7 @@ class GuildSettingsPatch(BaseModel):
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
     manager_role_ids: RoleIds | None = None
+    remind_maybe: bool | None = None
 
     def to_changes(self) -> GuildSettingsChanges:
         """The service's input, keeping which fields were sent."""
@@ -138,6 +147,7 @@ class ChannelSettingsPatch(BaseModel):
     reminder_offsets: Offsets | None = None
     default_max_players: Players | None = None
     host_role_ids: RoleIds | None = None
+    remind_maybe: bool | None = None
 
     def to_changes(self) -> ChannelSettingsChanges:
         """The service's input, keeping which fields were sent."""

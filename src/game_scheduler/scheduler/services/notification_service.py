@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from game_scheduler.database import lock_for_write_sync
-from game_scheduler.domain import reminders, waitlist
+from game_scheduler.domain import reminders, rsvp
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.domain.status import GameStatus
 from game_scheduler.messaging.events import DmKind, Envelope, EventType, SendDm, make_event
@@ -53,6 +53,16 @@ class _Claim:
     guild_discord_id: int
     channel_discord_id: int
     host_discord_id: int
+    game_remind_maybe: bool | None
+    channel_remind_maybe: bool | None
+    guild_remind_maybe: bool | None
+
+    @property
+    def remind_maybe(self) -> bool:
+        """Whether players who answered maybe get this reminder (game, channel, server)."""
+        return rsvp.remind_maybe(
+            self.game_remind_maybe, self.channel_remind_maybe, self.guild_remind_maybe
+        )
 
 
 class NotificationService:
@@ -102,8 +112,10 @@ class NotificationService:
         players = _players_by_game(session, [c.reminder.game_id for c in sending])
         envelopes: list[Envelope] = []
         for claim in sending:
-            confirmed = waitlist.split(players[claim.reminder.game_id], claim.max_players)
-            dms = _reminder_dms(claim, confirmed.confirmed)
+            roster = rsvp.roster(players[claim.reminder.game_id], claim.max_players, _answer)
+            dms = _reminder_dms(
+                claim, [i for i, _ in roster.confirmed], [i for i, _ in roster.maybe]
+            )
             envelopes += dms
             reminder = claim.reminder
             reminder.status = ReminderStatus.SENT
@@ -129,6 +141,9 @@ def _claim(session: Session, reminder_ids: Sequence[int]) -> list[_Claim]:
             Guild.discord_id,
             Channel.discord_id,
             host.discord_id,
+            Game.remind_maybe,
+            Channel.remind_maybe,
+            Guild.remind_maybe,
         )
         .join(Game, Game.id == Reminder.game_id)
         .join(Guild, Guild.id == Game.guild_id)
@@ -150,23 +165,28 @@ def _decide(claim: _Claim, now: datetime) -> SendOutcome:
     return SendOutcome(reminders.decide_send(state, reminder.offset_minutes, clock, now).value)
 
 
-def _players_by_game(session: Session, game_ids: Sequence[int]) -> dict[int, list[int]]:
-    """Every signed-up player's Discord id per game, in signup order."""
-    players: dict[int, list[int]] = defaultdict(list)
+def _answer(player: tuple[int, str]) -> str:
+    return player[1]
+
+
+def _players_by_game(session: Session, game_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+    """Every signed-up player's Discord id and RSVP answer per game, in signup order."""
+    players: dict[int, list[tuple[int, str]]] = defaultdict(list)
     if game_ids:
         rows = session.execute(
-            select(Participant.game_id, User.discord_id)
+            select(Participant.game_id, User.discord_id, Participant.response)
             .join(User, User.id == Participant.user_id)
             .where(Participant.game_id.in_(set(game_ids)))
             .order_by(Participant.game_id, Participant.position)
         )
-        for game_id, discord_id in rows:
-            players[game_id].append(discord_id)
+        for game_id, discord_id, response in rows:
+            players[game_id].append((discord_id, str(response)))
     return players
 
 
-def _reminder_dms(claim: _Claim, confirmed: list[int]) -> list[Envelope]:
-    """One reminder DM per recipient: the host and the confirmed players, never the waitlist."""
+def _reminder_dms(claim: _Claim, confirmed: list[int], maybe: list[int]) -> list[Envelope]:
+    """One reminder DM per recipient (``domain.reminders.recipients``): the host, the confirmed
+    players, and the maybe players if the setting says so; never the waitlist."""
     reminder = claim.reminder
     return [
         make_event(
@@ -183,7 +203,9 @@ def _reminder_dms(claim: _Claim, confirmed: list[int]) -> list[Envelope]:
                 channel_discord_id=str(claim.channel_discord_id),
             ),
         )
-        for discord_id in reminders.recipients(claim.host_discord_id, confirmed)
+        for discord_id in reminders.recipients(
+            claim.host_discord_id, confirmed, maybe, remind_maybe=claim.remind_maybe
+        )
     ]
 
 
