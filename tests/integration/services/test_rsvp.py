@@ -171,4 +171,5 @@ async def test_the_dm_button_declines_only_a_signed_up_player(db_url):
             pass
         else:
             raise AssertionError("a stranger's click must not sign them up")
-    assert stranger.discord_id not in sum((await _roster(game.id)).values(), [])
+    everyone = [i for people in (await _roster(game.id)).values() for i in people]
+    assert stranger.discord_id not in everyone
