@@ -1,6 +1,7 @@
 """Maybe and Can't on the announcement, its link buttons, and reminder DMs that link to the
 message, name the server and place, and carry a "Can't make it" button that gives up the seat."""
 
+from game_scheduler.bot.runtime import DiscordBot
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.handling import handle_once
 from tests.integration.bot.support import (
@@ -101,3 +102,29 @@ async def test_a_dm_button_from_someone_not_signed_up_changes_nothing(bot, fake_
 
     assert click.text == "You're not signed up for this game any more."
     assert await outbox(EventType.PLAYER_RESPONDED) == []
+
+
+async def test_the_dm_button_works_after_a_bot_restart(bot, fake_discord, point_bot_at):
+    game = await create_game(max_players=1)
+    await deliver_all(bot)
+    message_id = int(fake_discord.state.channel_messages(CHANNEL_ID)[0]["id"])
+    seated = player_id()
+    await fake_discord.click(seated, message_id, f"gs:join:{game.id}")
+    await handle_once(dm_event(game, seated), bot.handlers.mapping())
+    [dm] = fake_discord.state.dms_to(seated)
+    await bot.close()
+
+    settings = point_bot_at()
+    restarted = DiscordBot(
+        settings.discord_token.get_secret_value(), settings=settings, guild_ready_timeout=0.1
+    )
+    await restarted.start()
+    try:
+        await restarted.wait_ready(within=10)
+        click = await fake_discord.click_in_dm(seated, int(dm["id"]), f"gs:dmcant:{game.id}")
+    finally:
+        await restarted.close()
+
+    assert "can't make it" in click.text
+    [left] = [e.payload() for e in await outbox(EventType.PLAYER_LEFT)]
+    assert left.response == "declined"  # type: ignore[attr-defined]
