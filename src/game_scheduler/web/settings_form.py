@@ -21,6 +21,9 @@ from game_scheduler.web.forms import (
 
 # The services name the cap "max_players"; these forms call it "default_max_players".
 RENAMES = {"max_players": "default_max_players"}
+# A channel's "remind maybe players" choice: "" follows the server.
+TRISTATE: dict[str, bool | None] = {"": None, "yes": True, "no": False}
+TRISTATE_VALUES = {value: key for key, value in TRISTATE.items()}
 
 
 @dataclass
@@ -45,6 +48,7 @@ def guild_form(guild: Guild) -> SettingsForm:
     values = {
         "reminder_offsets": offsets_value(guild.reminder_offsets),
         "default_max_players": _number(guild.default_max_players),
+        "remind_maybe": "1" if guild.remind_maybe else "",
     }
     roles = {
         "host_role_ids": set(guild.host_role_ids),
@@ -60,6 +64,7 @@ def channel_form(channel: Channel) -> SettingsForm:
         "reminder_offsets": offsets_value(channel.reminder_offsets),
         "default_max_players": _number(channel.default_max_players),
         "host_roles_inherit": "1" if channel.host_role_ids is None else "",
+        "remind_maybe": TRISTATE_VALUES[channel.remind_maybe],
     }
     return SettingsForm(values, {"host_role_ids": set(channel.host_role_ids or [])})
 
@@ -85,7 +90,9 @@ def _check_defaults(form: SettingsForm, offsets: list[int] | None, cap: int | No
 def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | None]:
     """The form as sent, and the changes for the service when every field could be read."""
     form = _posted(
-        post, ("reminder_offsets", "default_max_players"), ("host_role_ids", "manager_role_ids")
+        post,
+        ("reminder_offsets", "default_max_players", "remind_maybe"),
+        ("host_role_ids", "manager_role_ids"),
     )
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
     cap = parse_int(form.values, "default_max_players", form.errors)
@@ -97,6 +104,7 @@ def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | N
         default_max_players=cap,
         host_role_ids=form.picked("host_role_ids"),
         manager_role_ids=form.picked("manager_role_ids"),
+        remind_maybe=True if form.values["remind_maybe"] else None,
     )
     return form, changes
 
@@ -105,9 +113,18 @@ def posted_channel(post: FormPost) -> tuple[SettingsForm, ChannelSettingsChanges
     """The form as sent, and the changes for the service when every field could be read."""
     form = _posted(
         post,
-        ("enabled", "reminder_offsets", "default_max_players", "host_roles_inherit"),
+        (
+            "enabled",
+            "reminder_offsets",
+            "default_max_players",
+            "host_roles_inherit",
+            "remind_maybe",
+        ),
         ("host_role_ids",),
     )
+    remind_maybe = TRISTATE.get(form.values["remind_maybe"])
+    if form.values["remind_maybe"] not in TRISTATE:
+        form.errors["remind_maybe"] = "choose the server's setting, yes or no"
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
     cap = parse_int(form.values, "default_max_players", form.errors)
     _check_defaults(form, offsets, cap)
@@ -118,5 +135,6 @@ def posted_channel(post: FormPost) -> tuple[SettingsForm, ChannelSettingsChanges
         reminder_offsets=offsets,
         default_max_players=cap,
         host_role_ids=None if form.values["host_roles_inherit"] else form.picked("host_role_ids"),
+        remind_maybe=remind_maybe,
     )
     return form, changes
