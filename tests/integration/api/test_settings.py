@@ -53,6 +53,7 @@ async def test_members_read_settings_and_their_servers(clients):
         "default_max_players": None,
         "host_role_ids": [],
         "manager_role_ids": [],
+        "remind_maybe": None,
     }
     assert [c["id"] for c in guild["channels"]] == [str(CHANNEL_ID)]
     assert guild["roles"] == [{"id": "31", "name": "Hosts"}]
@@ -70,6 +71,7 @@ async def test_only_manage_server_configures(clients):
         "default_max_players": 5,
         "host_role_ids": ["31"],
         "manager_role_ids": ["32"],
+        "remind_maybe": None,
     }
     channel_path = f"/api/v1/guilds/{GUILD_ID}/channels/{CHANNEL_ID}/settings"
     assert (await plain.patch(channel_path, json={"enabled": False})).status_code == 403
