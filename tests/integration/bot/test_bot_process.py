@@ -94,7 +94,10 @@ async def test_console_mode_logs_and_keeps_every_message(
     assert post.text.startswith("## Console night")
     assert "Players (0/2): Nobody yet" in post.text
     assert "\n[Join] [Maybe] [Can't] [Leave]\n" in post.text
-    assert post.text.endswith("/api/v1/games/1.ics") or ".ics" in post.text.splitlines()[-1]
+    page_link, calendar_link = post.text.splitlines()[-2:]
+    assert page_link.startswith("Game page: http")
+    assert calendar_link.startswith("Add to calendar (.ics): http")
+    assert calendar_link.endswith(".ics")
     assert "Players (1/2)" in edit.text
     assert edit.message_id == post.message_id
 
