@@ -133,8 +133,8 @@ def game_event(
 def _address(discord_id: int, name: str | None) -> vCalAddress:
     """A Discord user as an iCalendar address (their profile URL; Discord shares no e-mail)."""
     address = vCalAddress(f"https://discord.com/users/{discord_id}")
-    if name:
-        address.params["CN"] = vText(name)
+    if name:  # a parameter value may hold no control character and no double quote
+        address.params["CN"] = str(ics_text(name)).replace('"', "'")
     return address
 
 
