@@ -41,8 +41,8 @@ def _check_open(game: Game) -> None:
 
 
 def _standing(game: Game, participant: Participant) -> Standing:
-    now, place = lineups.status(game, participant)
-    return Standing(game, now is rsvp.RsvpStatus.CONFIRMED, place, now)
+    current, place = lineups.status(game, participant)
+    return Standing(game, current is rsvp.RsvpStatus.CONFIRMED, place, current)
 
 
 async def _answer(
