@@ -144,7 +144,8 @@ async def stored(game_id: int) -> tuple[Game, Reminder]:
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in message["components"] for c in row["components"]]
+    """The answer buttons (the link buttons have no custom id and are never disabled)."""
+    return [c for row in message["components"] for c in row["components"] if "custom_id" in c]
 
 
 def field(message: dict[str, Any], prefix: str) -> tuple[str, str]:
@@ -191,6 +192,8 @@ async def play_game_night(stack: Stack, fake: FakeDiscord) -> None:
     [message] = state.channel_messages(CHANNEL_ID)
     assert [(b["label"], b["custom_id"], b.get("disabled", False)) for b in buttons(message)] == [
         ("Join", f"gs:join:{game_id}", False),
+        ("Maybe", f"gs:maybe:{game_id}", False),
+        ("Can't", f"gs:cant:{game_id}", False),
         ("Leave", f"gs:leave:{game_id}", False),
     ]
 
@@ -242,7 +245,7 @@ async def play_game_night(stack: Stack, fake: FakeDiscord) -> None:
     assert game.status is GameStatus.IN_PROGRESS
     assert reminder.status is ReminderStatus.SENT
     assert field(message, "Status")[1] == "In progress: signups are closed"
-    assert [b.get("disabled") for b in buttons(message)] == [True, True]
+    assert [b.get("disabled") for b in buttons(message)] == [True, True, True, True]
     # Still one reminder each, now that a minute and more has passed since they went out.
     assert [len(state.dms_to(user)) for user in recipients] == [1, 1, 1]
     await check_status_and_logs(stack)

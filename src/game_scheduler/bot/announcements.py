@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from game_scheduler.bot.embeds import build_announcement
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, MessageGone
 from game_scheduler.bot.threads import GameThreads, pings_of
+from game_scheduler.config import get_settings
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.status import FINAL
 from game_scheduler.errors import NotFound
@@ -183,7 +184,7 @@ class AnnouncementKeeper:
 
     async def _post_or_edit(self, game: Game) -> int | None:
         """Post the announcement if it has none, else edit it; re-post one that was deleted."""
-        announcement = build_announcement(game)
+        announcement = build_announcement(game, get_settings().public_url)
         channel_id = game.channel.discord_id
         old_id = game.discord_message_id
         if old_id is None:

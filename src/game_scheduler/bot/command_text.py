@@ -76,6 +76,8 @@ def my_game_line(item: GameSummary, viewer_discord_id: int) -> str:
     place = None if item.my_rank is None else waitlist_position(item.my_rank, item.game.max_players)
     if item.game.host.discord_id == viewer_discord_id:
         role = "hosting"
+    elif item.my_response == "maybe":
+        role = "maybe"
     elif place is None:
         role = "confirmed"
     else:

@@ -56,8 +56,9 @@ class ConsolePort:
 
     @staticmethod
     def _announcement_text(announcement: Announcement) -> str:
-        buttons = "[Join] [Leave]" if announcement.joinable else "(signups closed)"
-        return f"{render_embed(announcement.embed)}\n{buttons}"
+        buttons = "[Join] [Maybe] [Can't] [Leave]" if announcement.joinable else "(signups closed)"
+        links = "".join(f"\n{label}: {url}" for label, url in announcement.links)
+        return f"{render_embed(announcement.embed)}\n{buttons}{links}"
 
     async def post_announcement(
         self, channel_id: int, announcement: Announcement, nonce: str

@@ -87,7 +87,9 @@ class DiscordClientPort:
         self, channel_id: int, announcement: Announcement, nonce: str
     ) -> int:
         channel = self.client.get_partial_messageable(channel_id)
-        view = announcement_view(announcement.game_id, joinable=announcement.joinable)
+        view = announcement_view(
+            announcement.game_id, joinable=announcement.joinable, links=announcement.links
+        )
         role_id = announcement.ping_role_id
         try:
             async with discord_errors():
@@ -114,7 +116,9 @@ class DiscordClientPort:
         self, channel_id: int, message_id: int, announcement: Announcement
     ) -> None:
         message = self.client.get_partial_messageable(channel_id).get_partial_message(message_id)
-        view = announcement_view(announcement.game_id, joinable=announcement.joinable)
+        view = announcement_view(
+            announcement.game_id, joinable=announcement.joinable, links=announcement.links
+        )
         try:
             async with discord_errors():
                 await message.edit(embed=announcement.embed, view=view)

@@ -11,10 +11,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.database import get_db_session
-from game_scheduler.domain import dm_rules, waitlist
+from game_scheduler.domain import dm_rules, rsvp
 from game_scheduler.messaging.events import Envelope, SendDm
 from game_scheduler.messaging.handling import record_completion
-from game_scheduler.models import DmDelivery, Game, Participant, SeatOffer, User, utcnow
+from game_scheduler.models import (
+    Channel,
+    DmDelivery,
+    Game,
+    Guild,
+    Participant,
+    SeatOffer,
+    User,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +64,20 @@ class GameFacts:
 
     rules: dm_rules.GameNow
     title: str
+    server_name: str = ""
+    location: str = ""
+    message_url: str | None = None
+
+
+def message_url(guild_id: int, channel_id: int, message_id: int | None) -> str | None:
+    """The announcement's address in Discord; None before it is posted."""
+    if message_id is None:
+        return None
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def _answer(player: tuple[int, str]) -> str:
+    return player[1]
 
 
 async def read_game(
@@ -66,22 +89,41 @@ async def read_game(
     """
     row = (
         await session.execute(
-            select(Game.status, Game.scheduled_at, Game.max_players, Game.title, User.discord_id)
+            select(
+                Game.status,
+                Game.scheduled_at,
+                Game.max_players,
+                Game.title,
+                User.discord_id.label("host_id"),
+                Game.location,
+                Game.discord_message_id,
+                Guild.discord_id.label("guild_id"),
+                Guild.name.label("server_name"),
+                Channel.discord_id.label("channel_id"),
+                Game.remind_maybe,
+                Channel.remind_maybe.label("channel_remind_maybe"),
+                Guild.remind_maybe.label("guild_remind_maybe"),
+            )
             .join(User, User.id == Game.host_id)
+            .join(Guild, Guild.id == Game.guild_id)
+            .join(Channel, Channel.id == Game.channel_id)
             .where(Game.id == game_id)
         )
     ).one_or_none()
     if row is None:
         return None
-    ids = (
-        await session.scalars(
-            select(User.discord_id)
-            .join(Participant, Participant.user_id == User.id)
-            .where(Participant.game_id == game_id)
-            .order_by(Participant.position)
-        )
-    ).all()
-    confirmed = {i for rank, i in enumerate(ids) if waitlist.is_confirmed(rank, row.max_players)}
+    players = [
+        (discord_id, str(response))
+        for discord_id, response in (
+            await session.execute(
+                select(User.discord_id, Participant.response)
+                .join(Participant, Participant.user_id == User.id)
+                .where(Participant.game_id == game_id)
+                .order_by(Participant.position)
+            )
+        ).all()
+    ]
+    roster = rsvp.roster(players, row.max_players, _answer)
     offer_ids: frozenset[int] = frozenset()
     if with_offers:
         open_offers = select(SeatOffer.id).where(
@@ -91,12 +133,17 @@ async def read_game(
     rules = dm_rules.GameNow(
         status=row.status,
         starts_at=int(row.scheduled_at.timestamp()),
-        host_id=row.discord_id,
-        confirmed_ids=frozenset(confirmed),
-        waitlisted_ids=frozenset(ids) - confirmed,
+        host_id=row.host_id,
+        confirmed_ids=frozenset(i for i, _ in roster.confirmed),
+        waitlisted_ids=frozenset(i for i, _ in roster.waitlist),
+        maybe_ids=frozenset(i for i, _ in roster.maybe),
+        remind_maybe=rsvp.remind_maybe(
+            row.remind_maybe, row.channel_remind_maybe, row.guild_remind_maybe
+        ),
         open_offer_ids=offer_ids,
     )
-    return GameFacts(rules, row.title)
+    url = message_url(row.guild_id, row.channel_id, row.discord_message_id)
+    return GameFacts(rules, row.title, row.server_name, row.location, url)
 
 
 class DmLedger:
@@ -177,7 +224,16 @@ class DmLedger:
 
     @staticmethod
     def _current(dm: SendDm, game: GameFacts | None) -> SendDm:
-        """The DM written with the game's current title and start (they may have changed)."""
+        """The DM written with the game's current title, start, server, place and the link to
+        its announcement as it is now (they may have changed, the message may be re-posted)."""
         if game is None:
             return dm
-        return dm.model_copy(update={"title": game.title, "starts_at": game.rules.starts_at})
+        update: dict[str, object] = {
+            "title": game.title,
+            "starts_at": game.rules.starts_at,
+            "server_name": game.server_name or None,
+            "location": game.location or None,
+        }
+        if game.message_url is not None:
+            update["message_url"] = game.message_url
+        return dm.model_copy(update=update)

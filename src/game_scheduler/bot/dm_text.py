@@ -42,7 +42,13 @@ def dm_text(dm: SendDm) -> str:
     text = lines[dm.kind]
     if dm.kind is DmKind.CANCELLATION and dm.reason:
         text += f"\nReason: {escape_markdown(dm.reason)}"
-    link = dm.url or f"https://discord.com/channels/{dm.guild_discord_id}/{dm.channel_discord_id}"
+    where = [f"Server: **{escape_markdown(dm.server_name)}**"] if dm.server_name else []
+    if dm.location:
+        where.append(f"Place: {escape_markdown(dm.location)}")
+    if where:
+        text += "\n" + " · ".join(where)
+    channel = f"https://discord.com/channels/{dm.guild_discord_id}/{dm.channel_discord_id}"
+    link = dm.url or dm.message_url or channel  # a page to act on, else the announcement
     return f"{text}\n{link}"
 
 

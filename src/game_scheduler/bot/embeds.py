@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import discord
 
 from game_scheduler.bot.port import Announcement
+from game_scheduler.domain import rsvp
 from game_scheduler.domain import status as lifecycle
-from game_scheduler.domain import waitlist
 from game_scheduler.models import Game, GameStatus
+from game_scheduler.seats import lineups
 from game_scheduler.services.quorum import summarise
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
@@ -36,8 +37,13 @@ TITLE_TAGS = {
     GameStatus.CANCELLED: "[Cancelled] ",
 }
 DEFAULT_INSTRUCTIONS = (
-    "Press **Join** to take a seat (or a waitlist place), **Leave** to give it up."
+    "Press **Join** to take a seat (or a waitlist place), **Maybe** if you are not sure, "
+    "**Can't** if you can't make it, **Leave** to take your name off."
 )
+
+
+def _answer(player: tuple[int, str]) -> str:
+    return player[1]
 
 
 def clip(text: str, limit: int) -> str:
@@ -72,7 +78,12 @@ def format_duration(minutes: int) -> str:
 
 def build_embed(game: Game) -> discord.Embed:
     """The announcement embed for a game loaded with host and participants."""
-    lineup = waitlist.split([p.user.discord_id for p in game.participants], game.max_players)
+    lineup = rsvp.roster(
+        [(p.user.discord_id, lineups.answer(p)) for p in game.participants],
+        game.max_players,
+        _answer,
+    )
+    confirmed, waiting = [i for i, _ in lineup.confirmed], [i for i, _ in lineup.waitlist]
     start = int(game.scheduled_at.timestamp())
     embed = discord.Embed(
         title=clip(TITLE_TAGS.get(game.status, "") + game.title, TITLE_LIMIT),
@@ -85,15 +96,13 @@ def build_embed(game: Game) -> discord.Embed:
         embed.add_field(name="Where", value=clip(game.location, FIELD_VALUE_LIMIT))
     embed.add_field(name="Host", value=f"<@{game.host.discord_id}>")
     embed.add_field(
-        name=f"Players ({len(lineup.confirmed)}/{game.max_players})",
-        value=mention_list(lineup.confirmed) or "Nobody yet",
+        name=f"Players ({len(confirmed)}/{game.max_players})",
+        value=mention_list(confirmed) or "Nobody yet",
         inline=False,
     )
-    if lineup.waitlist:
+    if waiting:
         embed.add_field(
-            name=f"Waitlist ({len(lineup.waitlist)})",
-            value=mention_list(lineup.waitlist),
-            inline=False,
+            name=f"Waitlist ({len(waiting)})", value=mention_list(waiting), inline=False
         )
     quorum = summarise(game, len(lineup.confirmed)) if game.status is GameStatus.SCHEDULED else None
     if quorum is not None:
@@ -103,6 +112,10 @@ def build_embed(game: Game) -> discord.Embed:
             value=f"At least {quorum.min_players} by <t:{deadline}:f>: {quorum.label}",
             inline=False,
         )
+    for name, answered in (("Maybe", lineup.maybe), ("Can't", lineup.declined)):
+        if answered:
+            ids = [i for i, _ in answered]
+            embed.add_field(name=f"{name} ({len(ids)})", value=mention_list(ids), inline=False)
     if game.status is GameStatus.SCHEDULED:
         instructions = game.signup_instructions or DEFAULT_INSTRUCTIONS
         embed.add_field(
@@ -124,10 +137,22 @@ def fit_total(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def build_announcement(game: Game) -> Announcement:
-    """The embed and the state of the buttons for a game's announcement."""
+def links(game_id: int, public_url: str) -> tuple[tuple[str, str], ...]:
+    """The announcement's link buttons: the game's web page and its calendar file."""
+    if not public_url.startswith(("http://", "https://")):
+        return ()
+    base = public_url.rstrip("/")
+    return (
+        ("Game page", f"{base}/games/{game_id}"),
+        ("Add to calendar (.ics)", f"{base}/api/v1/games/{game_id}.ics"),
+    )
+
+
+def build_announcement(game: Game, public_url: str = "") -> Announcement:
+    """The embed, the state of the buttons and the links (``PUBLIC_URL``) of an announcement."""
     return Announcement(
         game_id=game.id,
         embed=build_embed(game),
         joinable=lifecycle.is_open_for_signup(game.status),
+        links=links(game.id, public_url),
     )

@@ -14,6 +14,7 @@ from game_scheduler.bot.offer_views import offer_view
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable, DmClosed
 from game_scheduler.bot.quorum_buttons import quorum_view
 from game_scheduler.bot.quorum_posts import post_nudge, prefers_mention
+from game_scheduler.bot.rsvp_buttons import reminder_view
 from game_scheduler.bot.threads import GameThreads, ThreadTarget, cancel_text, change_text
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.events import (
@@ -41,13 +42,16 @@ ANNOUNCEMENT_EVENTS = (
     EventType.WAITLIST_DEMOTED,
     EventType.QUORUM_MET,
     EventType.QUORUM_MISSED,
+    EventType.PLAYER_RESPONDED,
 )
 ROUTE_MENTION = "channel_mention"
 
 
 def _buttons(dm: SendDm) -> discord.ui.View | None:
-    """Accept / Pass or Keep / Can't under a DM that carries an open offer; the host's quorum
-    question gets Cancel / Keep."""
+    """The buttons under a DM: "Can't make it" under a reminder, Accept / Pass or Keep / Can't
+    under one that carries an open offer, Cancel / Keep under the host's quorum question."""
+    if dm.kind is DmKind.REMINDER:
+        return reminder_view(dm.game_id)
     if dm.kind is DmKind.QUORUM_ASK_HOST:
         return quorum_view(dm.game_id)
     return None if dm.offer_id is None else offer_view(dm.offer_id, dm.kind)

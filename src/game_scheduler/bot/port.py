@@ -26,12 +26,14 @@ class MessageGone(DiscordUnavailable):
 
 @dataclass(frozen=True)
 class Announcement:
-    """What a game's announcement shows: the embed, and whether Join / Leave still work."""
+    """What a game's announcement shows: the embed, whether its answer buttons still work, and
+    its link buttons (label, URL)."""
 
     game_id: int
     embed: discord.Embed
     joinable: bool
     ping_role_id: int | None = None  # mentioned when first posted, and no other role or user
+    links: tuple[tuple[str, str], ...] = ()
 
 
 class DiscordPort(Protocol):

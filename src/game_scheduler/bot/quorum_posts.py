@@ -12,6 +12,7 @@ from game_scheduler.bot.port import DiscordPort
 from game_scheduler.bot.threads import pings_of
 from game_scheduler.database import get_db_session
 from game_scheduler.domain import quorum
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.messaging.events import Envelope, QuorumNudge
 from game_scheduler.models import Game, GameStatus, Participant, User
 
@@ -30,7 +31,9 @@ async def players_still_needed(game_id: int) -> tuple[int, int | None]:
         if game is None or game.status is not GameStatus.SCHEDULED:
             return 0, None
         signed_up = await session.scalar(
-            select(func.count()).select_from(Participant).where(Participant.game_id == game_id)
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.game_id == game_id, Participant.response == Response.GOING)
         )
         role = pings_of(game).ping_role_id
     return quorum.players_needed(game.min_players, min(signed_up or 0, game.max_players)), role

@@ -17,9 +17,10 @@ from sqlalchemy import select, update
 
 from game_scheduler.bot.port import DiscordPort, DiscordUnavailable
 from game_scheduler.database import get_db_session
-from game_scheduler.domain import pings, waitlist
+from game_scheduler.domain import pings
 from game_scheduler.domain.status import FINAL
 from game_scheduler.models import Channel, Game, GameStatus, Guild, User
+from game_scheduler.seats import lineups
 
 log = logging.getLogger(__name__)
 
@@ -157,9 +158,7 @@ class GameThreads:
         """
         if message_id is None or game.status in FINAL or not pings_of(game).game_threads:
             return
-        confirmed = waitlist.split(
-            [p.user.discord_id for p in game.participants], game.max_players
-        ).confirmed
+        confirmed = [p.user.discord_id for p in lineups.roster(game).confirmed]
         thread_id = game.thread_discord_id
         added = list(game.thread_member_ids or [])
         missing = pings.to_add(confirmed, added)

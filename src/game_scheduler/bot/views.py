@@ -1,4 +1,7 @@
-"""Join / Leave buttons whose custom ids carry the game id, so they work after any restart."""
+"""Join / Leave buttons whose custom ids carry the game id, so they work after any restart.
+
+Maybe and Can't live in ``rsvp_buttons``; the announcement shows all four and its links.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 import discord
 
 from game_scheduler.bot.interactions import actor_from, reply
+from game_scheduler.bot.rsvp_buttons import RSVP_ITEMS, CantButton, MaybeButton, add_links
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.errors import AlreadyJoined, NotAllowed, NotFound, NotJoined
@@ -99,12 +103,17 @@ class LeaveButton(discord.ui.DynamicItem[Button], template=r"gs:leave:(?P<game_i
         await reply(interaction, leave_reply(actor_from(interaction), self.game_id))
 
 
-def announcement_view(game_id: int, *, joinable: bool) -> discord.ui.View:
-    """The buttons under an announcement, greyed out once signups close."""
+def announcement_view(
+    game_id: int, *, joinable: bool, links: tuple[tuple[str, str], ...] = ()
+) -> discord.ui.View:
+    """The buttons under an announcement, greyed out once signups close; links stay usable."""
     view = discord.ui.View(timeout=None)
     view.add_item(JoinButton(game_id, disabled=not joinable))
+    view.add_item(MaybeButton(game_id, disabled=not joinable))
+    view.add_item(CantButton(game_id, disabled=not joinable))
     view.add_item(LeaveButton(game_id, disabled=not joinable))
+    add_links(view, links)
     return view
 
 
-DYNAMIC_ITEMS = (JoinButton, LeaveButton)
+DYNAMIC_ITEMS = (JoinButton, LeaveButton, *RSVP_ITEMS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from game_scheduler.domain import reminders
 from game_scheduler.domain.notices import DmKind
 from game_scheduler.domain.status import GameStatus
 
@@ -44,6 +45,17 @@ class GameNow:
     confirmed_ids: frozenset[int]
     waitlisted_ids: frozenset[int]
     open_offer_ids: frozenset[int] = frozenset()  # read only for DMs that carry an offer
+    maybe_ids: frozenset[int] = frozenset()
+    remind_maybe: bool = False
+
+    @property
+    def reminded_ids(self) -> frozenset[int]:
+        """Who a reminder may reach now (the rule of ``domain.reminders.recipients``)."""
+        return frozenset(
+            reminders.recipients(
+                self.host_id, self.confirmed_ids, self.maybe_ids, remind_maybe=self.remind_maybe
+            )
+        )
 
     @property
     def player_ids(self) -> frozenset[int]:
@@ -70,7 +82,7 @@ def expiry_reason(
     if kind == REMINDER:
         if moved:
             return "the game was rescheduled since"
-        if recipient_id != game.host_id and recipient_id not in game.confirmed_ids:
+        if recipient_id not in game.reminded_ids:
             return "the recipient is no longer a confirmed player"
     elif kind == RESCHEDULED:
         if moved:

@@ -96,16 +96,20 @@ def is_current(reminder_due_at: datetime, scheduled_at: datetime, offset_minutes
 def recipients(
     host: H,
     confirmed: Iterable[H],
+    maybe: Iterable[H] = (),
     *,
+    remind_maybe: bool = False,
     audience: H | None = None,
     personal: Collection[H] = (),
 ) -> list[H]:
-    """Who a reminder goes to: the host, then each confirmed player, everyone once.
+    """Who a reminder goes to: the host, then each confirmed player, then the players who
+    answered maybe when the setting says so (``domain.rsvp.remind_maybe``); everyone once.
+    Never the waitlist, never those who answered they can't come.
 
     A game-wide reminder (``audience`` None) skips those with ``personal`` offsets; a personal
-    one goes to its user alone, while they host or hold a seat.
+    one goes to its user alone, while they are among those reminded.
     """
-    everyone = list(dict.fromkeys([host, *confirmed]))
+    everyone = list(dict.fromkeys([host, *confirmed, *(maybe if remind_maybe else ())]))
     if audience is not None:
         return [audience] if audience in everyone else []
     return [p for p in everyone if p not in personal]

@@ -27,6 +27,7 @@ class EventType(enum.StrEnum):
     PLAYER_LEFT = "game.player_left"
     WAITLIST_PROMOTED = "game.waitlist_promoted"
     WAITLIST_DEMOTED = "game.waitlist_demoted"
+    PLAYER_RESPONDED = "game.player_responded"  # answered maybe / can't, holding no seat
     SEND_DM = "notification.send_dm"
     QUORUM_NUDGED = "game.quorum_nudged"
     QUORUM_MET = "game.quorum_met"
@@ -52,11 +53,15 @@ class GameChanged(GameRef):
 
 
 class PlayerChanged(GameRef):
-    """A player joined, left, was promoted or demoted; where they stand now."""
+    """A player joined, left, was promoted or demoted; where they stand now.
+
+    ``response`` is their RSVP answer when it is maybe or declined (None: going, or gone).
+    """
 
     user_discord_id: str
     confirmed: bool
     waitlist_position: int | None = None
+    response: str | None = None
 
 
 class QuorumNudge(GameRef):
@@ -81,7 +86,10 @@ class SendDm(_Payload):
     waitlist_position: int | None = None
     guild_discord_id: str
     channel_discord_id: str
-    url: str | None = None
+    url: str | None = None  # a page to act on (the attendance form), set by whoever stages it
+    message_url: str | None = None  # the announcement message; the bot fills it in when sending
+    server_name: str | None = None  # filled in by the bot when sending, like ``message_url``
+    location: str | None = None
     offer_id: int | None = None  # seat_offer / reconfirm: the open question the buttons answer
     subject_discord_id: str | None = None  # seat_summary: who took the seat (None: nobody)
     reason: str | None = None  # a cancellation's reason, as the host gave it
@@ -99,6 +107,7 @@ PAYLOADS: dict[EventType, type[_Payload]] = {
     EventType.PLAYER_LEFT: PlayerChanged,
     EventType.WAITLIST_PROMOTED: PlayerChanged,
     EventType.WAITLIST_DEMOTED: PlayerChanged,
+    EventType.PLAYER_RESPONDED: PlayerChanged,
     EventType.SEND_DM: SendDm,
     EventType.QUORUM_NUDGED: QuorumNudge,
     EventType.QUORUM_MET: GameRef,

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.domain.status import GameStatus
 from game_scheduler.models.base import Base, IdType, UTCDateTime, utcnow
 from game_scheduler.models.guild import Channel, Guild
@@ -51,6 +52,8 @@ class Game(Base):
     max_players: Mapped[int] = mapped_column(Integer)
     min_players: Mapped[int] = mapped_column(Integer, default=1)
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    # Whether "maybe" players get reminders; None: the channel's, then the server's (default no).
+    remind_maybe: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     status: Mapped[GameStatus] = mapped_column(
         Enum(GameStatus, native_enum=False, length=20, validate_strings=True),
         default=GameStatus.SCHEDULED,
@@ -95,7 +98,8 @@ class Game(Base):
 
 
 class Participant(Base):
-    """A player's signup; confirmed or waitlisted follows from position and the game's cap."""
+    """A player's signup and answer; confirmed or waitlisted follows from position among the
+    going players and the game's cap (``domain.rsvp``)."""
 
     __tablename__ = "participant"
     __table_args__ = (
@@ -108,6 +112,17 @@ class Participant(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     position: Mapped[int] = mapped_column(Integer)
+    response: Mapped[Response] = mapped_column(
+        Enum(
+            Response,
+            native_enum=False,
+            length=10,
+            validate_strings=True,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=Response.GOING,
+        server_default=Response.GOING.value,
+    )
 
     game: Mapped[Game] = relationship(back_populates="participants")
     user: Mapped[User] = relationship()

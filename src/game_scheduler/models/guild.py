@@ -20,6 +20,7 @@ class Guild(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     default_max_players: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    remind_maybe: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     host_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     manager_role_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     # Quorum defaults (issue 16); None: inherit (channel -> server -> environment).
@@ -55,6 +56,7 @@ class Channel(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     default_max_players: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    remind_maybe: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     host_role_ids: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     # Quorum defaults (issue 16); None: inherit (channel -> server -> environment).
     quorum_deadline_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -22,6 +22,7 @@ from game_scheduler.domain.notices import DmKind, Notice
 from game_scheduler.domain.offers import OfferKind, Outcome, SeatMode
 from game_scheduler.messaging.events import EventType
 from game_scheduler.models import Game, Participant, SeatOffer
+from game_scheduler.seats import lineups
 from game_scheduler.seats.staging import SEAT_EVENTS, stage_dm, stage_player
 
 
@@ -129,7 +130,7 @@ def stage_seat_notices(
             else n
             for n in notices
         ]
-    ranks = {p.id: rank for rank, p in enumerate(game.participants)}
+    ranks = {p.id: rank for rank, p in enumerate(lineups.going(game))}
     for notice in notices:
         player = notice.recipient
         user_id = player.user.discord_id
@@ -158,7 +159,7 @@ def _drop(
     session: Session, game: Game, player: Participant, now: datetime, *, seat_offer: bool
 ) -> None:
     """The player gives the seat up: the signup goes and the seat moves on (offer or promote)."""
-    notices = notices_for.after_leave(game.participants, game.max_players, player)
+    notices = notices_for.after_leave(lineups.going(game), game.max_players, player)
     game.participants.remove(player)
     session.delete(player)
     session.flush()
@@ -178,7 +179,7 @@ def resolve(
     keeps = rules.keeps_seat(kind, outcome, silence_frees_seat=policy_for(game).silence_frees_seat)
     if keeps:
         if kind is OfferKind.SEAT and outcome is Outcome.ACCEPTED:
-            rank = game.participants.index(player)
+            rank = lineups.going_rank(game, player)
             stage_player(session, game, EventType.WAITLIST_PROMOTED, offer.user_discord_id, rank)
             stage_dm(
                 session,

@@ -6,18 +6,19 @@ import enum
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from game_scheduler.config import get_settings
-from game_scheduler.domain import waitlist
+from game_scheduler.domain import rsvp
 from game_scheduler.domain.games import is_control
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.domain.status import ends_at
 from game_scheduler.errors import NotFound
 from game_scheduler.models import Game, GameStatus, Participant, User, new_calendar_token
+from game_scheduler.seats import lineups
 from game_scheduler.services import members
 from game_scheduler.services.loading import load_game
 from game_scheduler.services.registry import ensure_user
@@ -29,14 +30,28 @@ class Standing(enum.StrEnum):
     HOST = "host"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
+    MAYBE = "maybe"
+    DECLINED = "declined"
     NONE = "none"
 
 
+# The owner's RSVP as iCalendar's participation status (RFC 5545 3.2.12). A waitlisted player
+# said yes but holds no seat yet: NEEDS-ACTION, so that TENTATIVE means only "maybe".
+PARTSTAT = {
+    Standing.HOST: "ACCEPTED",
+    Standing.CONFIRMED: "ACCEPTED",
+    Standing.WAITLISTED: "NEEDS-ACTION",
+    Standing.MAYBE: "TENTATIVE",
+    Standing.DECLINED: "DECLINED",
+}
+
+
 def _standing(game: Game, user_id: int | None) -> tuple[Standing, int | None]:
-    for rank, participant in enumerate(game.participants):
-        if participant.user_id == user_id:
-            place = waitlist.waitlist_position(rank, game.max_players)
-            return (Standing.WAITLISTED, place) if place else (Standing.CONFIRMED, None)
+    mine = next((p for p in game.participants if p.user_id == user_id), None)
+    if mine is not None:
+        status, place = lineups.status(game, mine)
+        if game.host_id != user_id or status is not rsvp.RsvpStatus.DECLINED:
+            return Standing(status.value), place
     if game.host_id == user_id:
         return Standing.HOST, None
     return Standing.NONE, None
@@ -66,12 +81,20 @@ def _standing_line(standing: Standing, place: int | None) -> str:
         Standing.HOST: "You are hosting this game.",
         Standing.CONFIRMED: "You are confirmed: you have a seat.",
         Standing.WAITLISTED: f"You are waitlisted: number {place} on the waitlist.",
+        Standing.MAYBE: "You answered maybe: you hold no seat.",
+        Standing.DECLINED: "You answered that you can't make it.",
         Standing.NONE: "",
     }[standing]
 
 
-def game_event(game: Game, standing: Standing, place: int | None) -> Event:
-    """One VEVENT for a game (times in UTC), saying how the calendar's owner takes part."""
+def game_event(
+    game: Game, standing: Standing, place: int | None, owner_discord_id: int | None = None
+) -> Event:
+    """One VEVENT for a game (times in UTC), saying how the calendar's owner takes part.
+
+    The owner is an ATTENDEE (their Discord profile as the address) whose PARTSTAT is their
+    RSVP; the host is the ORGANIZER.
+    """
     event = Event()
     event.add("uid", f"game-{game.id}@{_uid_domain()}")
     event.add("dtstamp", game.updated_at)
@@ -89,7 +112,7 @@ def game_event(game: Game, standing: Standing, place: int | None) -> Event:
         event.add("status", "CANCELLED")
     else:
         event.add("status", "TENTATIVE" if standing is Standing.WAITLISTED else "CONFIRMED")
-    players = len(game.participants)
+    players = len(lineups.going(game))
     lines = [
         _standing_line(standing, place),
         f"Players: {min(players, game.max_players)}/{game.max_players}"
@@ -100,6 +123,13 @@ def game_event(game: Game, standing: Standing, place: int | None) -> Event:
     event.add("description", ics_text("\n\n".join(line for line in lines if line), multiline=True))
     if game.location:
         event.add("location", ics_text(game.location))
+    event.add("organizer", _address(game.host.discord_id, game.host.username))
+    if owner_discord_id is not None and standing in PARTSTAT:
+        attendee = _address(owner_discord_id, None)
+        attendee.params["PARTSTAT"] = PARTSTAT[standing]
+        if standing is Standing.HOST:
+            attendee.params["ROLE"] = "CHAIR"
+        event.add("attendee", attendee)
     if game.discord_message_id is not None:
         event.add(
             "url",
@@ -107,6 +137,14 @@ def game_event(game: Game, standing: Standing, place: int | None) -> Event:
             f"{game.channel.discord_id}/{game.discord_message_id}",
         )
     return event
+
+
+def _address(discord_id: int, name: str | None) -> vCalAddress:
+    """A Discord user as an iCalendar address (their profile URL; Discord shares no e-mail)."""
+    address = vCalAddress(f"https://discord.com/users/{discord_id}")
+    if name:  # a parameter value may hold no control character and no double quote
+        address.params["CN"] = str(ics_text(name)).replace('"', "'")
+    return address
 
 
 def render(name: str, events: Iterable[Event]) -> bytes:
@@ -131,15 +169,18 @@ async def game_ics(db: AsyncSession, actor: Actor, game_id: int) -> bytes:
     """One game's calendar for a member of its server."""
     game = await load_game(db, game_id, actor)
     standing, place = _standing(game, await _user_id(db, actor.discord_id))
-    return render(game.title, [game_event(game, standing, place)])
+    return render(game.title, [game_event(game, standing, place, actor.discord_id)])
 
 
 async def feed_ics(db: AsyncSession, token: str) -> bytes:
-    """Every game the token's owner hosts or joined; the token is the only credential."""
+    """Every game the token's owner hosts or answered going or maybe (a declined game leaves
+    the feed); the token is the only credential."""
     user = (await db.execute(select(User).where(User.calendar_token == token))).scalar_one_or_none()
     if user is None:
         raise NotFound("calendar not found")
-    joined = select(Participant.game_id).where(Participant.user_id == user.id)
+    joined = select(Participant.game_id).where(
+        Participant.user_id == user.id, Participant.response != rsvp.Response.DECLINED
+    )
     games = (
         await db.execute(
             select(Game)
@@ -148,12 +189,13 @@ async def feed_ics(db: AsyncSession, token: str) -> bytes:
             .order_by(Game.scheduled_at, Game.id)
             .options(
                 selectinload(Game.participants),
+                selectinload(Game.host),
                 selectinload(Game.guild),
                 selectinload(Game.channel),
             )
         )
     ).scalars()
-    events = [game_event(game, *_standing(game, user.id)) for game in games]
+    events = [game_event(game, *_standing(game, user.id), user.discord_id) for game in games]
     return render(f"Games of {user.username or 'a player'}", events)
 
 

@@ -17,6 +17,7 @@ from game_scheduler.messaging.events import (
 )
 from game_scheduler.messaging.outbox import stage
 from game_scheduler.models import Game, Participant
+from game_scheduler.seats import lineups
 
 
 def game_ref(game: Game) -> GameRef:
@@ -45,8 +46,11 @@ def stage_player_event(
     game: Game,
     user_discord_id: int,
     rank: int | None = None,
+    *,
+    response: str | None = None,
 ) -> None:
-    """Stage a player event; ``rank`` is their 0-based signup rank now, None once they left."""
+    """Stage a player event; ``rank`` is their 0-based rank among the going players now, None
+    once they left the line (``response`` then says maybe or declined, if that is why)."""
     payload = PlayerChanged(
         **game_ref(game).model_dump(),
         user_discord_id=str(user_discord_id),
@@ -54,6 +58,7 @@ def stage_player_event(
         waitlist_position=None
         if rank is None
         else waitlist.waitlist_position(rank, game.max_players),
+        response=response,
     )
     stage(session, make_event(event_type, payload))
 
@@ -83,7 +88,7 @@ def stage_dm(
 
 def stage_notices(session: AsyncSession, game: Game, notices: list[Notice[Participant]]) -> None:
     """One DM per notice; a promotion or demotion is also a player event for the announcement."""
-    ranks = {p.id: rank for rank, p in enumerate(game.participants)}
+    ranks = {p.id: rank for rank, p in enumerate(lineups.going(game))}
     seat_events = {
         DmKind.WAITLIST_PROMOTION: EventType.WAITLIST_PROMOTED,
         DmKind.DEMOTED: EventType.WAITLIST_DEMOTED,

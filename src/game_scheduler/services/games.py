@@ -22,6 +22,7 @@ from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, Validation
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
 from game_scheduler.models import Channel, Game, GameStatus, Guild, utcnow
+from game_scheduler.seats import lineups
 from game_scheduler.seats import offers as seat_offers
 from game_scheduler.services import game_events
 from game_scheduler.services.loading import check_can_manage, load_game
@@ -54,6 +55,7 @@ class GameDraft(BaseModel):
     offer_window_minutes: int | None = None
     reconfirm_frees_seat: bool | None = None
     quorum_deadline_minutes: int | None = None  # None: inherited; 0: no deadline
+    remind_maybe: bool | None = None  # None: the channel's, then the server's (default no)
 
 
 class GameChanges(BaseModel):
@@ -74,6 +76,7 @@ class GameChanges(BaseModel):
     offer_window_minutes: int | None = None
     reconfirm_frees_seat: bool | None = None
     quorum_deadline_minutes: int | None = None
+    remind_maybe: bool | None = None  # None (when given): inherit again
 
 
 async def _load_channel(
@@ -170,6 +173,7 @@ async def stage_new_game(session: AsyncSession, actor: permissions.Actor, draft:
             if draft.quorum_deadline_minutes is None
             else checks.run(validate_deadline, draft.quorum_deadline_minutes)
         ),
+        "remind_maybe": draft.remind_maybe,
     }
     seat_settings = {
         field: checks.run(check_seat_setting, field, getattr(draft, field))
@@ -255,6 +259,8 @@ async def update_game(
         accepted["quorum_deadline_minutes"] = (
             None if deadline is None else checks.run(validate_deadline, deadline)
         )
+    if "remind_maybe" in given:
+        accepted["remind_maybe"] = changes.remind_maybe
     new_max = game.max_players
     if "max_players" in given and changes.max_players is not None:
         checked = checks.run(rules.check_max_players, changes.max_players)
@@ -280,14 +286,15 @@ async def update_game(
         await sync_reminders(session, game, now)
     await session.flush()
     game_events.stage_game_updated(session, game, changed)
-    notices = notices_for.after_cap_change(game.participants, old_max, game.max_players)
+    line = lineups.going(game)
+    notices = notices_for.after_cap_change(line, old_max, game.max_players)
     if "scheduled_at" in changed:
         told = (
             notices_for.after_reschedule_with_reconfirm
             if reconfirm
             else notices_for.after_reschedule
         )
-        notices += told(game.participants, game.max_players)
+        notices += told(line, game.max_players)
     await session.run_sync(seat_offers.stage_seat_notices, game, notices, now)
     await commit_and_publish(session)
     return game
@@ -326,6 +333,6 @@ async def cancel_game(
     await sync_reminders(session, game, utcnow())
     await session.flush()
     game_events.stage_game_event(session, EventType.GAME_CANCELLED, game)
-    game_events.stage_notices(session, game, notices_for.after_cancel(game.participants))
+    game_events.stage_notices(session, game, notices_for.after_cancel(lineups.answered(game)))
     await commit_and_publish(session)
     return game

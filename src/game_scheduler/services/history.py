@@ -9,12 +9,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from game_scheduler.domain import waitlist
 from game_scheduler.domain.attendance import Mark, check_markable, check_marks
 from game_scheduler.domain.history import Month
 from game_scheduler.domain.permissions import Actor, can_see
 from game_scheduler.errors import NotFound
 from game_scheduler.models import Attendance, Game, GameStatus, Guild, Participant, User, utcnow
+from game_scheduler.seats import lineups
 from game_scheduler.services.loading import check_can_manage, load_game, may_manage
 from game_scheduler.services.registry import ensure_user
 
@@ -87,7 +87,7 @@ async def _marks(db: AsyncSession, game_ids: list[int]) -> dict[tuple[int, int],
 
 
 def _past_game(game: Game, marks: Mapping[tuple[int, int], Mark], actor: Actor) -> PastGame:
-    lineup = waitlist.split(game.participants, game.max_players)
+    lineup = lineups.roster(game)
     seats = [Seat(p, marks.get((game.id, p.user_id))) for p in lineup.confirmed]
     can_mark = game.status is GameStatus.COMPLETED and may_manage(actor, game)
     return PastGame(game, seats, lineup.waitlist, can_mark)
@@ -152,7 +152,7 @@ async def mark_attendance(
     game = await load_game(db, game_id, actor, lock=True)
     check_can_manage(actor, game)
     check_markable(game.status)
-    seated = waitlist.split(game.participants, game.max_players).confirmed
+    seated = lineups.roster(game).confirmed
     by_discord = {p.user.discord_id: p.user_id for p in seated}
     checked = check_marks(marks, by_discord)
     existing = {

@@ -9,9 +9,10 @@ from sqlalchemy import ScalarSelect, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
-from game_scheduler.domain import waitlist
 from game_scheduler.domain.permissions import Actor
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.models import Channel, Game, GameStatus, Guild, Participant, User
+from game_scheduler.seats import lineups
 from game_scheduler.services.loading import load_game, may_manage
 
 UPCOMING = frozenset({GameStatus.SCHEDULED, GameStatus.IN_PROGRESS})
@@ -31,11 +32,13 @@ class GameFilters:
 
 @dataclass(frozen=True)
 class GameSummary:
-    """A game in a list, with its head counts and the viewer's 0-based signup rank."""
+    """A game in a list: its going head count, the viewer's 0-based rank among the going
+    players (None unless going) and the viewer's RSVP answer."""
 
     game: Game
     player_count: int
     my_rank: int | None
+    my_response: str | None = None
 
     @property
     def confirmed_count(self) -> int:
@@ -67,6 +70,9 @@ class GameDetail:
     waitlist: list[Participant]
     my_rank: int | None
     can_manage: bool
+    maybe: list[Participant] = field(default_factory=list)
+    declined: list[Participant] = field(default_factory=list)
+    my_response: str | None = None
 
 
 def _viewer(discord_id: int) -> ScalarSelect[int]:
@@ -93,7 +99,9 @@ def _filtered(actor: Actor, filters: GameFilters, me: ScalarSelect[int]) -> Sele
     if filters.starts_before is not None:
         stmt = stmt.where(Game.scheduled_at < filters.starts_before)
     if filters.mine:
-        joined = select(Participant.game_id).where(Participant.user_id == me)
+        joined = select(Participant.game_id).where(
+            Participant.user_id == me, Participant.response != Response.DECLINED
+        )
         stmt = stmt.where(or_(Game.host_id == me, Game.id.in_(joined)))
     return stmt
 
@@ -104,10 +112,21 @@ _EVERYONE, _MINE, _EARLIER = aliased(Participant), aliased(Participant), aliased
 
 def _page_columns(
     me: ScalarSelect[int],
-) -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect[int]]:
-    """Per game: how many signed up, the viewer's position, and how many signed up before it."""
+) -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect[int], ScalarSelect[str]]:
+    """Per game: how many are going, the viewer's position, how many going signed up before
+    it, and the viewer's answer."""
     everyone, mine, earlier = _EVERYONE, _MINE, _EARLIER
-    players = select(func.count()).where(everyone.game_id == Game.id).scalar_subquery()
+    players = (
+        select(func.count())
+        .where(everyone.game_id == Game.id, everyone.response == Response.GOING)
+        .scalar_subquery()
+    )
+    answer = (
+        select(mine.response)
+        .where(mine.game_id == Game.id, mine.user_id == me)
+        .correlate(Game)
+        .scalar_subquery()
+    )
     # Correlated by hand: nested in ``ahead`` it would otherwise scan every game.
     position = (
         select(mine.position)
@@ -117,10 +136,14 @@ def _page_columns(
     )
     ahead = (
         select(func.count())
-        .where(earlier.game_id == Game.id, earlier.position < position)
+        .where(
+            earlier.game_id == Game.id,
+            earlier.position < position,
+            earlier.response == Response.GOING,
+        )
         .scalar_subquery()
     )
-    return players, position, ahead
+    return players, position, ahead, answer
 
 
 async def list_games(
@@ -146,24 +169,29 @@ async def list_games(
         .offset(offset)
     )
     items = [
-        GameSummary(game, players, None if position is None else ahead)
-        for game, players, position, ahead in rows
+        GameSummary(
+            game,
+            players,
+            None if position is None or answer != Response.GOING else ahead,
+            None if answer is None else str(answer),
+        )
+        for game, players, position, ahead, answer in rows
     ]
     return GamePage(items, total, limit, offset)
 
 
 async def get_game(db: AsyncSession, actor: Actor, game_id: int) -> GameDetail:
-    """One game with confirmed players, waitlist and host; NotFound outside the viewer's servers."""
+    """One game with its roster by RSVP status and host; NotFound outside the viewer's servers."""
     game = await load_game(db, game_id, actor)
-    lineup = waitlist.split(game.participants, game.max_players)
-    my_rank = next(
-        (rank for rank, p in enumerate(game.participants) if p.user.discord_id == actor.discord_id),
-        None,
-    )
+    roster = lineups.roster(game)
+    mine = lineups.find(game, actor.discord_id)
     return GameDetail(
         game,
-        lineup.confirmed,
-        lineup.waitlist,
-        my_rank,
+        roster.confirmed,
+        roster.waitlist,
+        None if mine is None else lineups.going_rank(game, mine),
         may_manage(actor, game),
+        maybe=roster.maybe,
+        declined=roster.declined,
+        my_response=None if mine is None else lineups.answer(mine),
     )

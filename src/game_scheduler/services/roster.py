@@ -18,6 +18,7 @@ from game_scheduler.domain import permissions, roster, status, waitlist
 from game_scheduler.errors import GameNotOpen, NotJoined, ValidationError
 from game_scheduler.messaging.outbox import commit_and_publish
 from game_scheduler.models import Game, GameStatus, Guild, GuildMember, Participant, User
+from game_scheduler.seats import lineups
 from game_scheduler.services import game_events, signups
 from game_scheduler.services.loading import check_can_manage, load_game
 
@@ -117,10 +118,10 @@ async def move_player(
     check_can_manage(actor, game)
     if not status.is_open_for_signup(game.status):
         raise GameNotOpen("players can only be moved before the game starts")
-    before = list(game.participants)
+    before = lineups.going(game)  # maybe and can't answers hold no place in the line
     who = next((p for p in before if p.user.discord_id == player_discord_id), None)
     if who is None:
-        raise NotJoined("this player is not signed up for this game")
+        raise NotJoined("this player has not answered going for this game")
     after = roster.moved(before, game.max_players, who, to)
     changes = _renumber(after)
     # Two steps, so the unique (game, position) never sees two players on one place.
@@ -130,7 +131,7 @@ async def move_player(
     for participant, position in changes:
         participant.position = position
     await session.flush()
-    set_committed_value(game, "participants", after)
+    set_committed_value(game, "participants", lineups.ordered(game))
     notices = notices_for.after_move(before, after, game.max_players)
     game_events.stage_notices(session, game, notices)
     await commit_and_publish(session)

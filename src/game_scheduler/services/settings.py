@@ -39,6 +39,7 @@ class DefaultsChanges(BaseModel):
     quorum_deadline_minutes: int | None = None
     quorum_action: QuorumAction | None = None
     quorum_nudge_minutes: int | None = None
+    remind_maybe: bool | None = None
 
 
 class GuildSettingsChanges(DefaultsChanges, PingChanges):
@@ -182,6 +183,8 @@ def _set_defaults(target: Guild | Channel, changes: DefaultsChanges) -> None:
         target.default_max_players = None if value is None else rules.check_max_players(value)
     for field in SEAT_SETTINGS & given:  # seat offers: read when a seat frees, nothing to resync
         setattr(target, field, check_seat_setting(field, getattr(changes, field)))
+    if "remind_maybe" in given:
+        target.remind_maybe = changes.remind_maybe
     _set_quorum_defaults(target, changes)
 
 

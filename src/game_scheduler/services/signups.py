@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.config import get_settings
 from game_scheduler.domain import notices as notices_for
-from game_scheduler.domain import permissions, status, waitlist
+from game_scheduler.domain import permissions, rsvp, status, waitlist
 from game_scheduler.domain.limits import removal_worth_telling
 from game_scheduler.domain.offers import OfferKind, Outcome
 from game_scheduler.errors import AlreadyJoined, GameNotOpen, NotJoined
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
 from game_scheduler.models import Game, Participant, User, utcnow
+from game_scheduler.seats import lineups
 from game_scheduler.seats import offers as seat_offers
 from game_scheduler.services import game_events, members, throttle
 from game_scheduler.services.loading import check_can_manage, load_game
@@ -26,11 +27,12 @@ from game_scheduler.services.reminders import sync_reminders
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a player stands after a signup change."""
+    """Where a player stands after a signup change (``status`` None: not signed up)."""
 
     game: Game
     confirmed: bool
     waitlist_position: int | None
+    status: rsvp.RsvpStatus | None = None
 
 
 def _check_open(game: Game) -> None:
@@ -43,28 +45,75 @@ def _check_open(game: Game) -> None:
         raise GameNotOpen(f"this game {state}")
 
 
-async def _add(session: AsyncSession, game: Game, discord_id: int, username: str) -> Standing:
+def _standing(game: Game, participant: Participant) -> Standing:
+    current, place = lineups.status(game, participant)
+    return Standing(game, current is rsvp.RsvpStatus.CONFIRMED, place, current)
+
+
+async def _answer(
+    session: AsyncSession,
+    game: Game,
+    discord_id: int,
+    username: str,
+    answer: rsvp.Response,
+    *,
+    again_is_error: bool = False,
+) -> Standing:
+    """Apply one RSVP answer (``domain.rsvp.move``) under the game's lock, with its events."""
     _check_open(game)
     user = await ensure_user(session, discord_id, username)
-    if any(p.user_id == user.id for p in game.participants):
-        raise AlreadyJoined("already signed up for this game")
-    await throttle.take_signup_change(session, game.id, discord_id, utcnow())
-    participant = Participant(
-        game=game,
-        user=user,
-        position=waitlist.next_position([p.position for p in game.participants]),
-    )
-    session.add(participant)
+    mine = next((p for p in game.participants if p.user_id == user.id), None)
+    step = rsvp.move(None if mine is None else rsvp.Response(lineups.answer(mine)), answer)
+    if step is rsvp.Move.UNCHANGED:
+        assert mine is not None
+        if again_is_error:
+            raise AlreadyJoined("already signed up for this game")
+        standing = _standing(game, mine)
+        await session.commit()  # nothing changed; ends the lock
+        return standing
+    now = utcnow()
+    await throttle.take_signup_change(session, game.id, discord_id, now)
+    notices: list[notices_for.Notice[Participant]] = []
+    if mine is None:
+        mine = Participant(
+            game=game,
+            user=user,
+            position=waitlist.next_position([p.position for p in game.participants]),
+            response=answer,
+        )
+        session.add(mine)
+    elif step is rsvp.Move.TAKE_PLACE:
+        mine.position = waitlist.next_position([p.position for p in game.participants])
+        mine.joined_at = now
+        mine.response = answer
+    elif step is rsvp.Move.GIVE_UP_PLACE:
+        notices = notices_for.after_leave(lineups.going(game), game.max_players, mine)
+        mine.response = answer
+    else:
+        mine.response = answer
     await session.flush()
-    if await _has_own_offsets(session, user.id):  # their personal reminders start with the seat
-        await sync_reminders(session, game, utcnow())
-    rank = len(game.participants) - 1
-    game_events.stage_player_event(session, EventType.PLAYER_JOINED, game, discord_id, rank)
+    if await _has_own_offsets(session, user.id):  # their personal reminders follow the answer
+        await sync_reminders(session, game, now)
+    if answer is rsvp.Response.GOING:
+        rank = lineups.going_rank(game, mine)
+        game_events.stage_player_event(session, EventType.PLAYER_JOINED, game, discord_id, rank)
+    elif step is rsvp.Move.GIVE_UP_PLACE:
+        game_events.stage_player_event(
+            session, EventType.PLAYER_LEFT, game, discord_id, response=answer
+        )
+    else:
+        game_events.stage_player_event(
+            session, EventType.PLAYER_RESPONDED, game, discord_id, response=answer
+        )
+    await session.run_sync(seat_offers.stage_seat_notices, game, notices, now)
+    standing = _standing(game, mine)
     await commit_and_publish(session)
-    return Standing(
-        game,
-        waitlist.is_confirmed(rank, game.max_players),
-        waitlist.waitlist_position(rank, game.max_players),
+    return standing
+
+
+async def _add(session: AsyncSession, game: Game, discord_id: int, username: str) -> Standing:
+    return await _answer(
+        session, game, discord_id, username, rsvp.Response.GOING, again_is_error=True
     )
 
 
@@ -87,7 +136,7 @@ async def _remove(
     counted: bool = True,
 ) -> Standing:
     _check_open(game)
-    leaving = next((p for p in game.participants if p.user.discord_id == discord_id), None)
+    leaving = lineups.find(game, discord_id)
     if leaving is None:
         raise NotJoined("not signed up for this game")
     now = utcnow()
@@ -96,7 +145,7 @@ async def _remove(
     grace = timedelta(minutes=get_settings().removal_dm_grace_minutes)
     tell_removed = removed_by_host and removal_worth_telling(leaving.joined_at, now, grace)
     notices = notices_for.after_leave(
-        game.participants, game.max_players, leaving, removed_by_host=tell_removed
+        lineups.going(game), game.max_players, leaving, removed_by_host=tell_removed
     )
     closed = await session.run_sync(seat_offers.close_offers, [leaving.id], Outcome.WITHDRAWN, now)
     game.participants.remove(leaving)
@@ -160,3 +209,27 @@ async def drop_departed(session: AsyncSession, game_id: int, player_discord_id: 
         await _remove(session, game, player_discord_id, counted=False)
     except (NotJoined, GameNotOpen):
         await session.commit()  # nothing changed; ends the lock without expiring the caller's rows
+
+
+async def respond(
+    session: AsyncSession, actor: permissions.Actor, game_id: int, answer: rsvp.Response
+) -> Standing:
+    """Answer going, maybe or can't; leaving the going line frees a seat for the waitlist.
+
+    The same answer twice changes nothing (and is not counted against the signup limit).
+    """
+    game = await load_game(session, game_id, actor, lock=True)
+    return await _answer(session, game, actor.discord_id, actor.username, answer)
+
+
+async def decline_from_dm(session: AsyncSession, discord_id: int, game_id: int) -> Standing:
+    """The "Can't make it" button of a reminder DM: only a signed-up player can use it.
+
+    A DM carries no server membership, so the signup itself is the proof that the user may
+    answer for this game.
+    """
+    game = await load_game(session, game_id, lock=True)
+    if lineups.find(game, discord_id) is None:
+        await session.commit()
+        raise NotJoined("not signed up for this game")
+    return await _answer(session, game, discord_id, "", rsvp.Response.DECLINED)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.domain import attendance
 from game_scheduler.domain.permissions import Actor, can_see
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.errors import NotFound
 from game_scheduler.models import Attendance, Game, GameStatus, Guild, Participant, User
 
@@ -41,7 +42,11 @@ def _seats(guild_ids: Sequence[int], user_id: int | None = None) -> Select[int, 
     ranked = (
         select(Participant.game_id, Participant.user_id, rank)
         .join(Game, Game.id == Participant.game_id)
-        .where(Game.guild_id.in_(guild_ids), Game.status == GameStatus.COMPLETED)
+        .where(
+            Game.guild_id.in_(guild_ids),
+            Game.status == GameStatus.COMPLETED,
+            Participant.response == Response.GOING,  # maybe and can't hold no seat
+        )
         .subquery()
     )
     stmt = (

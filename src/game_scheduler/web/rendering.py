@@ -68,8 +68,12 @@ def duration_text(minutes: int) -> str:
     return " ".join(parts)
 
 
-def standing_text(rank: int | None, max_players: int) -> str:
-    """Where the viewer stands in a game, from their 0-based signup rank."""
+def standing_text(rank: int | None, max_players: int, answer: str | None = None) -> str:
+    """Where the viewer stands in a game, from their answer and 0-based rank among the going."""
+    if answer == "maybe":
+        return "You answered maybe (no seat held)"
+    if answer == "declined":
+        return "You answered that you can't make it"
     if rank is None:
         return ""
     place = waitlist_position(rank, max_players)

@@ -24,6 +24,9 @@ from game_scheduler.web.ping_form import ping_values, read_pings
 
 # The services name the cap "max_players"; these forms call it "default_max_players".
 RENAMES = {"max_players": "default_max_players"}
+# A channel's "remind maybe players" choice: "" follows the server.
+TRISTATE: dict[str, bool | None] = {"": None, "yes": True, "no": False}
+TRISTATE_VALUES = {value: key for key, value in TRISTATE.items()}
 
 
 @dataclass
@@ -50,6 +53,7 @@ def guild_form(guild: Guild) -> SettingsForm:
         "default_max_players": _number(guild.default_max_players),
         "timezone": guild.timezone or "",
         **ping_values(guild),
+        "remind_maybe": "1" if guild.remind_maybe else "",
     }
     roles = {
         "host_role_ids": set(guild.host_role_ids),
@@ -66,6 +70,7 @@ def channel_form(channel: Channel) -> SettingsForm:
         "default_max_players": _number(channel.default_max_players),
         "host_roles_inherit": "1" if channel.host_role_ids is None else "",
         **ping_values(channel),
+        "remind_maybe": TRISTATE_VALUES[channel.remind_maybe],
     }
     return SettingsForm(values, {"host_role_ids": set(channel.host_role_ids or [])})
 
@@ -92,7 +97,7 @@ def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | N
     """The form as sent, and the changes for the service when every field could be read."""
     form = _posted(
         post,
-        ("reminder_offsets", "default_max_players", "timezone"),
+        ("reminder_offsets", "default_max_players", "timezone", "remind_maybe"),
         ("host_role_ids", "manager_role_ids"),
     )
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
@@ -113,6 +118,7 @@ def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | N
         host_role_ids=form.picked("host_role_ids"),
         manager_role_ids=form.picked("manager_role_ids"),
         timezone=zone or None,
+        remind_maybe=True if form.values["remind_maybe"] else None,
     )
     return form, changes
 
@@ -121,9 +127,18 @@ def posted_channel(post: FormPost) -> tuple[SettingsForm, ChannelSettingsChanges
     """The form as sent, and the changes for the service when every field could be read."""
     form = _posted(
         post,
-        ("enabled", "reminder_offsets", "default_max_players", "host_roles_inherit"),
+        (
+            "enabled",
+            "reminder_offsets",
+            "default_max_players",
+            "host_roles_inherit",
+            "remind_maybe",
+        ),
         ("host_role_ids",),
     )
+    remind_maybe = TRISTATE.get(form.values["remind_maybe"])
+    if form.values["remind_maybe"] not in TRISTATE:
+        form.errors["remind_maybe"] = "choose the server's setting, yes or no"
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
     cap = parse_int(form.values, "default_max_players", form.errors)
     pings = read_pings(post, form.values, form.errors, channel=True)
@@ -136,5 +151,6 @@ def posted_channel(post: FormPost) -> tuple[SettingsForm, ChannelSettingsChanges
         reminder_offsets=offsets,
         default_max_players=cap,
         host_role_ids=None if form.values["host_roles_inherit"] else form.picked("host_role_ids"),
+        remind_maybe=remind_maybe,
     )
     return form, changes

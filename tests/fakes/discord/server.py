@@ -205,7 +205,10 @@ class FakeDiscord:
         return interaction
 
     async def click_in_dm(self, user_id: int, message_id: int, custom_id: str) -> FakeInteraction:
-        """A user presses a button under a direct message (no server, no member: a user)."""
+        """The user presses a button under a DM the bot sent them; returns once they see the answer.
+
+        A DM interaction carries a ``user`` and no guild or member, as Discord sends it.
+        """
         state = self.state
         message = state.messages[message_id]
         channel_id = int(message["channel_id"])

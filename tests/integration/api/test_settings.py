@@ -63,6 +63,7 @@ async def test_members_read_settings_and_their_servers(clients):
         "quorum_deadline_minutes": None,
         "quorum_action": None,
         "quorum_nudge_minutes": None,
+        "remind_maybe": None,
     }
     assert [c["id"] for c in guild["channels"]] == [str(CHANNEL_ID)]
     assert guild["roles"] == [{"id": "31", "name": "Hosts"}]
@@ -90,6 +91,7 @@ async def test_only_manage_server_configures(clients):
         "quorum_deadline_minutes": None,
         "quorum_action": None,
         "quorum_nudge_minutes": None,
+        "remind_maybe": None,
     }
     channel_path = f"/api/v1/guilds/{GUILD_ID}/channels/{CHANNEL_ID}/settings"
     assert (await plain.patch(channel_path, json={"enabled": False})).status_code == 403

@@ -41,6 +41,7 @@ async def test_join_leave_and_conflicts(app, db_url):
             "waitlist_position": None,
             "confirmed_count": 1,
             "waitlist_count": 0,
+            "status": "confirmed",
         }
         waiting = (await b.post(f"/api/v1/games/{game.id}/join")).json()
         assert waiting["confirmed"] is False

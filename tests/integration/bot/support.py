@@ -67,7 +67,18 @@ def field(message: dict[str, Any], prefix: str) -> tuple[str, str]:
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in message["components"] for c in row["components"]]
+    """The answer buttons (those with a custom id), not the link buttons."""
+    return [c for row in message["components"] for c in row["components"] if "custom_id" in c]
+
+
+def link_buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (label, url) of each link button."""
+    return [
+        (c["label"], c["url"])
+        for row in message["components"]
+        for c in row["components"]
+        if "url" in c
+    ]
 
 
 async def move_game(game_id: int, status: GameStatus, event_type: EventType) -> None:

@@ -27,7 +27,7 @@ from tests.support.factories import CHANNEL_ID, create_game, member, player_id, 
 GONE_CHANNEL_ID = 900_000_000_000_000_999
 
 
-async def test_game_created_posts_embed_with_two_buttons(bot, fake_discord):
+async def test_game_created_posts_embed_with_answer_buttons(bot, fake_discord):
     game = await create_game(
         max_players=4, description="Bring snacks", location="Table 3", title="Catan night"
     )
@@ -44,6 +44,8 @@ async def test_game_created_posts_embed_with_two_buttons(bot, fake_discord):
     assert field(message, "Where")[1] == "Table 3"
     assert [(b["label"], b["custom_id"], b.get("disabled", False)) for b in buttons(message)] == [
         ("Join", f"gs:join:{game.id}", False),
+        ("Maybe", f"gs:maybe:{game.id}", False),
+        ("Can't", f"gs:cant:{game.id}", False),
         ("Leave", f"gs:leave:{game.id}", False),
     ]
     assert post.body["nonce"] == f"g{game.id}"

@@ -30,6 +30,8 @@ async def test_game_created_on_rabbitmq_is_announced_and_a_click_updates_it(
     assert embed_of(message)["title"] == "Catan night"
     assert [b["custom_id"] for b in buttons(message)] == [
         f"gs:join:{game.id}",
+        f"gs:maybe:{game.id}",
+        f"gs:cant:{game.id}",
         f"gs:leave:{game.id}",
     ]
 
@@ -91,7 +93,11 @@ async def test_console_mode_logs_and_keeps_every_message(
     assert post.target == f"channel {CHANNEL_ID}"
     assert post.text.startswith("## Console night")
     assert "Players (0/2): Nobody yet" in post.text
-    assert post.text.endswith("[Join] [Leave]")
+    assert "\n[Join] [Maybe] [Can't] [Leave]\n" in post.text
+    page_link, calendar_link = post.text.splitlines()[-2:]
+    assert page_link.startswith("Game page: http")
+    assert calendar_link.startswith("Add to calendar (.ics): http")
+    assert calendar_link.endswith(".ics")
     assert "Players (1/2)" in edit.text
     assert edit.message_id == post.message_id
 

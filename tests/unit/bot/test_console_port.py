@@ -23,7 +23,8 @@ async def test_posts_edits_and_dms_are_kept_readably():
 
     post, edit, dm = port.messages
     assert post.text == (
-        "## Catan night\nBring snacks\nPlayers (0/4): Nobody yet\n(Game #1)\n[Join] [Leave]"
+        "## Catan night\nBring snacks\nPlayers (0/4): Nobody yet\n(Game #1)\n"
+        "[Join] [Maybe] [Can't] [Leave]"
     )
     assert (edit.action, edit.message_id) == ("edit", message_id)
     assert edit.text.endswith("(signups closed)")

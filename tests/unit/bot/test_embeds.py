@@ -115,3 +115,40 @@ def test_a_game_with_a_quorum_deadline_shows_what_it_still_needs():
     on = _fields(_game(players=3, min_players=3, quorum_deadline_minutes=60, quorum_state="on"))
     assert on["Quorum"].endswith(": on")
     assert "Quorum" not in _fields(_game(players=1, min_players=3))
+
+
+def _answered(game: Game, answers: dict[int, str]) -> Game:
+    """The game with some players (by index) answering maybe or declined."""
+    for index, answer in answers.items():
+        game.participants[index].response = answer  # type: ignore[assignment]
+    return game
+
+
+def test_maybe_and_cant_are_listed_with_counts_and_hold_no_seat():
+    game = _answered(_game(players=4, max_players=2), {0: "maybe", 2: "declined"})
+    fields = _fields(game)
+    ids = [p.user.discord_id for p in game.participants]
+    assert fields["Players (2/2)"] == f"<@{ids[1]}>, <@{ids[3]}>"
+    assert "Waitlist (0)" not in fields
+    assert fields["Maybe (1)"] == f"<@{ids[0]}>"
+    assert fields["Can't (1)"] == f"<@{ids[2]}>"
+
+
+def test_long_maybe_and_cant_lists_are_cut_to_the_field_limit_and_the_embed_fits():
+    game = _game(players=400, max_players=100, description="x" * 4000)
+    game = _answered(game, {i: "maybe" if i % 2 else "declined" for i in range(200, 400)})
+    embed = build_announcement(game).embed
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields["Maybe (100)"].endswith(" more")
+    assert fields["Can't (100)"].endswith(" more")
+    assert all(len(f.value) <= FIELD_VALUE_LIMIT for f in embed.fields)
+    assert len(embed) <= TOTAL_LIMIT
+
+
+def test_the_announcement_links_to_its_page_and_calendar_under_public_url():
+    announcement = build_announcement(_game(), "https://games.example.org/")
+    assert announcement.links == (
+        ("Game page", "https://games.example.org/games/42"),
+        ("Add to calendar (.ics)", "https://games.example.org/api/v1/games/42.ics"),
+    )
+    assert build_announcement(_game()).links == ()

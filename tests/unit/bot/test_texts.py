@@ -86,3 +86,18 @@ def test_fallback_mentions_the_user_in_one_line():
     text = fallback_text(_dm(DmKind.REMINDER))
     assert text.startswith("<@77> (I couldn't DM you) Reminder:")
     assert "\n" not in text
+
+
+def test_a_dm_names_the_server_and_place_and_links_to_the_message():
+    dm = _dm(DmKind.REMINDER).model_copy(
+        update={
+            "server_name": "Board *Games*",
+            "location": "Table 3",
+            "message_url": "https://discord.com/channels/1/2/3",
+        }
+    )
+    first, where, link = dm_text(dm).split("\n")
+    assert first.startswith("Reminder:")
+    assert where == "Server: **Board \\*Games\\*** · Place: Table 3"
+    assert link == "https://discord.com/channels/1/2/3"
+    assert "\n" not in fallback_text(dm)

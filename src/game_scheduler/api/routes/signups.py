@@ -1,17 +1,25 @@
-"""Signups: join and leave; the host adds or removes players. Full games waitlist, never refuse."""
+"""Signups: join, leave or answer maybe / can't; the host adds or removes players. Full games
+waitlist, never refuse."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
-from game_scheduler.api.deps import DbSession, WritingActor
-from game_scheduler.api.errors import SIGNUP_RESPONSES
+from game_scheduler.api.deps import CurrentActor, DbSession, WritingActor
+from game_scheduler.api.errors import ERROR_RESPONSES, SIGNUP_RESPONSES
 from game_scheduler.api.routes.games import GameId
-from game_scheduler.api.schemas.games import PlayerAdd, PlayerMove, StandingOut
+from game_scheduler.api.schemas.games import (
+    PlayerAdd,
+    PlayerMove,
+    SignupAnswer,
+    SignupsOut,
+    SignupStatus,
+    StandingOut,
+)
 from game_scheduler.api.schemas.types import Snowflake
-from game_scheduler.services import roster, signups
+from game_scheduler.services import queries, roster, signups
 
 router = APIRouter(prefix="/api/v1/games/{game_id}", tags=["signups"], responses=SIGNUP_RESPONSES)
 
@@ -30,6 +38,29 @@ async def leave_game(db: DbSession, actor: WritingActor, game_id: GameId) -> Sta
     """Give up your signup; a freed seat goes to the first on the waitlist."""
     standing = await signups.leave_game(db, actor, game_id)
     return StandingOut.of(standing, actor.discord_id, signed_up=False)
+
+
+@router.put("/signup")
+async def answer_game(
+    db: DbSession, actor: WritingActor, game_id: GameId, body: SignupAnswer
+) -> StandingOut:
+    """Answer going, maybe or declined; leaving "going" frees a seat for the waitlist.
+
+    Sending the answer you already gave changes nothing.
+    """
+    standing = await signups.respond(db, actor, game_id, body.response)
+    return StandingOut.of(standing, actor.discord_id, signed_up=True)
+
+
+@router.get("/signups", responses=ERROR_RESPONSES)
+async def list_signups(
+    db: DbSession,
+    actor: CurrentActor,
+    game_id: GameId,
+    status: Annotated[list[SignupStatus] | None, Query(description="Any of these statuses")] = None,
+) -> SignupsOut:
+    """Everyone who answered, in signup order, with their status (optionally only some)."""
+    return SignupsOut.of_detail(await queries.get_game(db, actor, game_id), set(status or ()))
 
 
 @router.post("/players", status_code=201)

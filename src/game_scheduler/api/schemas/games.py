@@ -11,12 +11,14 @@ from game_scheduler.api.schemas.recurrence import RecurrenceIn
 from game_scheduler.api.schemas.types import Snowflake
 from game_scheduler.api.schemas.zoned import LocalOrUtcDateTime, ZoneName, zoned_to_utc
 from game_scheduler.domain import games as rules
-from game_scheduler.domain import waitlist
+from game_scheduler.domain import rsvp
 from game_scheduler.domain.offers import WINDOW_MINUTES_MAX
 from game_scheduler.domain.quorum import MAX_DEADLINE_MINUTES
 from game_scheduler.domain.reminders import MAX_OFFSET_MINUTES, MAX_OFFSETS
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.domain.status import ends_at
 from game_scheduler.models import Game, GameStatus, Participant, User
+from game_scheduler.seats import lineups
 from game_scheduler.services.games import GameChanges, GameDraft
 from game_scheduler.services.queries import GameDetail, GamePage, GameSummary
 from game_scheduler.services.quorum import summarise
@@ -57,6 +59,7 @@ class GameCreate(BaseModel):
     reconfirm_frees_seat: bool | None = None
     # Minutes before the start by which min_players must be confirmed; 0: none; null: inherit.
     quorum_deadline_minutes: Deadline | None = None
+    remind_maybe: bool | None = None
 
     _zoned = field_validator("scheduled_at")(zoned_to_utc)
 
@@ -89,6 +92,7 @@ class GameUpdate(BaseModel):
     offer_window_minutes: OfferWindow | None = None
     reconfirm_frees_seat: bool | None = None
     quorum_deadline_minutes: Deadline | None = None
+    remind_maybe: bool | None = None
     # With a new scheduled_at: confirmed players are asked to Keep or give up their seats.
     reconfirm: bool = False
     # For a series game: "this" game only, or "following" (this and the later ones: a split).
@@ -138,14 +142,21 @@ class UserOut(BaseModel):
         return cls(id=user.discord_id, username=user.username)
 
 
+SignupStatus = Literal["confirmed", "waitlisted", "maybe", "declined"]
+MyStanding = SignupStatus
+
+
 class PlayerOut(UserOut):
     """A signed-up player; ``waitlist_position`` is set for those waiting."""
 
     joined_at: datetime
     waitlist_position: int | None = None
+    status: SignupStatus = "confirmed"
 
     @classmethod
-    def of_participant(cls, participant: Participant, place: int | None = None) -> PlayerOut:
+    def of_participant(
+        cls, participant: Participant, place: int | None = None, status: SignupStatus | None = None
+    ) -> PlayerOut:
         """From the model."""
         user = participant.user
         return cls(
@@ -153,17 +164,41 @@ class PlayerOut(UserOut):
             username=user.username,
             joined_at=participant.joined_at,
             waitlist_position=place,
+            status=status or ("waitlisted" if place else "confirmed"),
         )
 
 
-MyStanding = Literal["confirmed", "waitlisted"]
+class SignupsOut(BaseModel):
+    """A game's signups with their RSVP status, in signup order, filtered by status if asked."""
+
+    items: list[PlayerOut]
+
+    @classmethod
+    def of_detail(cls, detail: GameDetail, wanted: set[str]) -> SignupsOut:
+        """All signups in signup order, or only those whose status is in ``wanted``."""
+        out = GameDetailOut.of_detail(detail)
+        everyone = out.confirmed + out.waitlist + out.maybe + out.declined
+        by_order = {p.id: p for p in everyone}
+        order = [p.user.discord_id for p in detail.game.participants]
+        items = [by_order[i] for i in order if i in by_order]
+        return cls(items=[p for p in items if not wanted or p.status in wanted])
 
 
-def _my_standing(rank: int | None, max_players: int) -> tuple[MyStanding | None, int | None]:
-    if rank is None:
+class SignupAnswer(BaseModel):
+    """An RSVP answer: going takes a seat or a waitlist place; maybe and declined hold neither."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    response: Response
+
+
+def _my_standing(
+    rank: int | None, max_players: int, answer: str | None = None
+) -> tuple[MyStanding | None, int | None]:
+    if answer is None and rank is None:
         return None, None
-    place = waitlist.waitlist_position(rank, max_players)
-    return ("waitlisted", place) if place else ("confirmed", None)
+    status, place = rsvp.status_of(answer or Response.GOING, rank, max_players)
+    return status.value, place
 
 
 class QuorumOut(BaseModel):
@@ -206,6 +241,7 @@ class GameOut(BaseModel):
     reconfirm_frees_seat: bool | None = None
     quorum_deadline_minutes: int | None
     quorum: QuorumOut | None
+    remind_maybe: bool | None = None
     status: GameStatus
     version: int
     confirmed_count: int
@@ -218,8 +254,10 @@ class GameOut(BaseModel):
     occurrence_start: datetime | None = None
 
     @staticmethod
-    def _fields(game: Game, players: int, rank: int | None) -> dict[str, object]:
-        standing, place = _my_standing(rank, game.max_players)
+    def _fields(
+        game: Game, players: int, rank: int | None, answer: str | None = None
+    ) -> dict[str, object]:
+        standing, place = _my_standing(rank, game.max_players, answer)
         return {
             "id": game.id,
             "guild_id": game.guild.discord_id,
@@ -240,6 +278,7 @@ class GameOut(BaseModel):
             "reconfirm_frees_seat": game.reconfirm_frees_seat,
             "quorum_deadline_minutes": game.quorum_deadline_minutes,
             "quorum": QuorumOut.of(game, min(players, game.max_players)),
+            "remind_maybe": game.remind_maybe,
             "status": game.status,
             "version": game.version,
             "confirmed_count": min(players, game.max_players),
@@ -255,7 +294,10 @@ class GameOut(BaseModel):
     @classmethod
     def of(cls, summary: GameSummary) -> GameOut:
         """From a list entry."""
-        return cls.model_validate(cls._fields(summary.game, summary.player_count, summary.my_rank))
+        fields = cls._fields(
+            summary.game, summary.player_count, summary.my_rank, summary.my_response
+        )
+        return cls.model_validate(fields)
 
 
 class GameDetailOut(GameOut):
@@ -263,6 +305,8 @@ class GameDetailOut(GameOut):
 
     confirmed: list[PlayerOut]
     waitlist: list[PlayerOut]
+    maybe: list[PlayerOut] = Field(default_factory=list)
+    declined: list[PlayerOut] = Field(default_factory=list)
     effective_reminder_offsets: list[int]
     can_manage: bool
     cancel_reason: str | None = None
@@ -271,7 +315,8 @@ class GameDetailOut(GameOut):
     def of_detail(cls, detail: GameDetail) -> GameDetailOut:
         """From the query's result."""
         game = detail.game
-        fields = cls._fields(game, len(game.participants), detail.my_rank)
+        going = len(detail.confirmed) + len(detail.waitlist)
+        fields = cls._fields(game, going, detail.my_rank, detail.my_response)
         return cls.model_validate(
             {
                 **fields,
@@ -279,6 +324,10 @@ class GameDetailOut(GameOut):
                 "waitlist": [
                     PlayerOut.of_participant(p, place)
                     for place, p in enumerate(detail.waitlist, start=1)
+                ],
+                "maybe": [PlayerOut.of_participant(p, status="maybe") for p in detail.maybe],
+                "declined": [
+                    PlayerOut.of_participant(p, status="declined") for p in detail.declined
                 ],
                 "effective_reminder_offsets": offsets_for(game),
                 "can_manage": detail.can_manage,
@@ -316,12 +365,16 @@ class StandingOut(BaseModel):
     waitlist_position: int | None
     confirmed_count: int
     waitlist_count: int
+    status: SignupStatus | None = None
 
     @classmethod
     def of(cls, standing: Standing, user_id: int, signed_up: bool) -> StandingOut:
         """From the service's result."""
         game = standing.game
-        players = len(game.participants)
+        players = len(lineups.going(game))
+        status = standing.status
+        if status is None and signed_up:
+            status = rsvp.RsvpStatus.CONFIRMED if standing.confirmed else rsvp.RsvpStatus.WAITLISTED
         return cls(
             game_id=game.id,
             user_id=user_id,
@@ -330,4 +383,5 @@ class StandingOut(BaseModel):
             waitlist_position=standing.waitlist_position,
             confirmed_count=min(players, game.max_players),
             waitlist_count=max(0, players - game.max_players),
+            status=None if status is None else status.value,
         )

@@ -84,6 +84,9 @@ class ChannelOut(BaseModel):
     quorum_deadline_minutes: int | None = None
     quorum_action: QuorumAction | None = None
     quorum_nudge_minutes: int | None = None
+    remind_maybe: bool | None = Field(
+        None, description="Whether players who answered maybe get reminders (null: inherited)"
+    )
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -103,6 +106,7 @@ class ChannelOut(BaseModel):
             game_threads=channel.game_threads,
             thread_posts=channel.thread_posts,
             **_quorum_of(channel),
+            remind_maybe=channel.remind_maybe,
         )
 
 
@@ -135,6 +139,9 @@ class GuildSettingsOut(BaseModel):
     quorum_deadline_minutes: int | None = None
     quorum_action: QuorumAction | None = None
     quorum_nudge_minutes: int | None = None
+    remind_maybe: bool | None = Field(
+        None, description="Whether players who answered maybe get reminders (null: no)"
+    )
 
     @classmethod
     def of(cls, guild: Guild) -> GuildSettingsOut:
@@ -152,6 +159,7 @@ class GuildSettingsOut(BaseModel):
             game_threads=guild.game_threads,
             thread_posts=guild.thread_posts,
             **_quorum_of(guild),
+            remind_maybe=guild.remind_maybe,
         )
 
 
@@ -197,6 +205,7 @@ class GuildSettingsPatch(BaseModel):
     quorum_deadline_minutes: Deadline | None = None
     quorum_action: QuorumAction | None = None
     quorum_nudge_minutes: NudgeLead | None = None
+    remind_maybe: bool | None = None
 
     def to_changes(self) -> GuildSettingsChanges:
         """The service's input, keeping which fields were sent."""
@@ -221,6 +230,7 @@ class ChannelSettingsPatch(BaseModel):
     quorum_deadline_minutes: Deadline | None = None
     quorum_action: QuorumAction | None = None
     quorum_nudge_minutes: NudgeLead | None = None
+    remind_maybe: bool | None = None
 
     def to_changes(self) -> ChannelSettingsChanges:
         """The service's input, keeping which fields were sent."""

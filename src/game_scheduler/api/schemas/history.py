@@ -126,7 +126,7 @@ class PastGameOut(GameOut):
             for s in past.seats
         ]
         waiting = [PlayerOut.of_participant(p, n) for n, p in enumerate(past.waitlist, start=1)]
-        fields = cls._fields(game, len(game.participants), None)
+        fields = cls._fields(game, len(past.seats) + len(past.waitlist), None)
         return cls.model_validate(
             {
                 **fields,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from game_scheduler.config import get_settings
 from game_scheduler.domain import notices, waitlist
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.messaging.events import EventType, SendDm, make_event
 from game_scheduler.messaging.outbox import stage
 from game_scheduler.models import Channel, Game, Guild, Participant, User
@@ -44,7 +45,7 @@ def stage_attendance_prompts(session: Session, completed: Sequence[int]) -> int:
     players: dict[int, list[int]] = {}
     for game_id, user_id in session.execute(
         select(Participant.game_id, Participant.user_id)
-        .where(Participant.game_id.in_(set(completed)))
+        .where(Participant.game_id.in_(set(completed)), Participant.response == Response.GOING)
         .order_by(Participant.game_id, Participant.position)
     ):
         players.setdefault(game_id, []).append(user_id)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from game_scheduler.database import lock_for_write_sync
-from game_scheduler.domain import reminders, waitlist
+from game_scheduler.domain import reminders, rsvp
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.domain.status import GameStatus
 from game_scheduler.messaging.events import DmKind, Envelope, EventType, SendDm, make_event
@@ -56,6 +56,16 @@ class _Claim:
     host_discord_id: int
     host_personal: bool
     audience_discord_id: int | None
+    game_remind_maybe: bool | None
+    channel_remind_maybe: bool | None
+    guild_remind_maybe: bool | None
+
+    @property
+    def remind_maybe(self) -> bool:
+        """Whether players who answered maybe get this reminder (game, channel, server)."""
+        return rsvp.remind_maybe(
+            self.game_remind_maybe, self.channel_remind_maybe, self.guild_remind_maybe
+        )
 
 
 class NotificationService:
@@ -105,11 +115,13 @@ class NotificationService:
         players, personal = _players_by_game(session, [c.reminder.game_id for c in sending])
         envelopes: list[Envelope] = []
         for claim in sending:
-            confirmed = waitlist.split(players[claim.reminder.game_id], claim.max_players)
+            roster = rsvp.roster(players[claim.reminder.game_id], claim.max_players, _answer)
             own = personal[claim.reminder.game_id]
             if claim.host_personal:
                 own.add(claim.host_discord_id)
-            dms = _reminder_dms(claim, confirmed.confirmed, own)
+            dms = _reminder_dms(
+                claim, [i for i, _ in roster.confirmed], [i for i, _ in roster.maybe], own
+            )
             envelopes += dms
             reminder = claim.reminder
             reminder.status = ReminderStatus.SENT
@@ -138,6 +150,9 @@ def _claim(session: Session, reminder_ids: Sequence[int]) -> list[_Claim]:
             host.discord_id,
             host.reminder_offsets.is_not(None),
             audience.discord_id,
+            Game.remind_maybe,
+            Channel.remind_maybe,
+            Guild.remind_maybe,
         )
         .join(Game, Game.id == Reminder.game_id)
         .join(Guild, Guild.id == Game.guild_id)
@@ -160,31 +175,42 @@ def _decide(claim: _Claim, now: datetime) -> SendOutcome:
     return SendOutcome(reminders.decide_send(state, reminder.offset_minutes, clock, now).value)
 
 
+def _answer(player: tuple[int, str]) -> str:
+    return player[1]
+
+
 def _players_by_game(
     session: Session, game_ids: Sequence[int]
-) -> tuple[dict[int, list[int]], dict[int, set[int]]]:
-    """Every signed-up player's Discord id per game, in signup order; those with own offsets."""
-    players: dict[int, list[int]] = defaultdict(list)
+) -> tuple[dict[int, list[tuple[int, str]]], dict[int, set[int]]]:
+    """Every signed-up player's Discord id and RSVP answer per game, in signup order; and
+    those with their own offsets."""
+    players: dict[int, list[tuple[int, str]]] = defaultdict(list)
     personal: dict[int, set[int]] = defaultdict(set)
     if game_ids:
         rows = session.execute(
-            select(Participant.game_id, User.discord_id, User.reminder_offsets.is_not(None))
+            select(
+                Participant.game_id,
+                User.discord_id,
+                Participant.response,
+                User.reminder_offsets.is_not(None),
+            )
             .join(User, User.id == Participant.user_id)
             .where(Participant.game_id.in_(set(game_ids)))
             .order_by(Participant.game_id, Participant.position)
         )
-        for game_id, discord_id, has_own in rows:
-            players[game_id].append(discord_id)
+        for game_id, discord_id, response, has_own in rows:
+            players[game_id].append((discord_id, str(response)))
             if has_own:
                 personal[game_id].add(discord_id)
     return players, personal
 
 
-def _reminder_dms(claim: _Claim, confirmed: list[int], personal: set[int]) -> list[Envelope]:
-    """One reminder DM per recipient: the host and the confirmed players, never the waitlist.
-
-    A game-wide reminder skips those with personal offsets; a personal one is theirs alone.
-    """
+def _reminder_dms(
+    claim: _Claim, confirmed: list[int], maybe: list[int], personal: set[int]
+) -> list[Envelope]:
+    """One reminder DM per recipient (``domain.reminders.recipients``): the host, the confirmed
+    players, and the maybe players if the setting says so; never the waitlist. A game-wide
+    reminder skips those with personal offsets; a personal one is theirs alone."""
     reminder = claim.reminder
     return [
         make_event(
@@ -204,6 +230,8 @@ def _reminder_dms(claim: _Claim, confirmed: list[int], personal: set[int]) -> li
         for discord_id in reminders.recipients(
             claim.host_discord_id,
             confirmed,
+            maybe,
+            remind_maybe=claim.remind_maybe,
             audience=claim.audience_discord_id,
             personal=personal,
         )

@@ -24,6 +24,7 @@ from game_scheduler.domain import notices, quorum, reminders, waitlist
 from game_scheduler.domain.notices import Notice
 from game_scheduler.domain.quorum import QuorumRules, QuorumState, QuorumView, Step
 from game_scheduler.domain.reminders import GameClock, ReminderState
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.domain.status import GameStatus
 from game_scheduler.messaging.events import (
     Envelope,
@@ -134,7 +135,10 @@ def find_quorum_candidates(session: Session, now: datetime) -> list[int]:
         literal(settings.default_quorum_nudge_minutes),
     )
     signed_up = (
-        select(func.count()).where(Participant.game_id == Game.id).correlate(Game).scalar_subquery()
+        select(func.count())
+        .where(Participant.game_id == Game.id, Participant.response == Response.GOING)
+        .correlate(Game)
+        .scalar_subquery()
     )
     rows = session.execute(
         select(
@@ -230,7 +234,7 @@ def _lock(session: Session, game_ids: Sequence[int]) -> list[_Game]:
     for game_id, discord_id in session.execute(
         select(Participant.game_id, User.discord_id)
         .join(User, User.id == Participant.user_id)
-        .where(Participant.game_id.in_(ids))
+        .where(Participant.game_id.in_(ids), Participant.response == Response.GOING)
         .order_by(Participant.game_id, Participant.position)
     ).all():
         players[game_id].append(discord_id)

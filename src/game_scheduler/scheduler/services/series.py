@@ -21,6 +21,7 @@ from game_scheduler.config import get_settings
 from game_scheduler.database import get_sync_db_session, lock_for_write_sync
 from game_scheduler.domain import notices, series, waitlist
 from game_scheduler.domain.reminders import GameClock, effective_offsets, follow_game
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.messaging.events import EventType, GameRef, SendDm, make_event
 from game_scheduler.messaging.outbox import SyncEventPublisher, commit_and_publish_sync, stage
 from game_scheduler.models import (
@@ -210,7 +211,9 @@ def _carry_over(session: Session, plan: GameSeries, game_id: int, start: datetim
     if previous is None:
         return []
     ordered = session.scalars(
-        select(Participant).where(Participant.game_id == previous.id).order_by(Participant.position)
+        select(Participant)
+        .where(Participant.game_id == previous.id, Participant.response == Response.GOING)
+        .order_by(Participant.position)
     ).all()
     departed = set(
         session.scalars(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from game_scheduler.domain.rsvp import Response as Answer
 from game_scheduler.errors import Conflict, NotAllowed, ValidationError
 from game_scheduler.models import GameStatus
 from game_scheduler.services import calendar, games, queries, seat_offers, signups
@@ -59,6 +60,34 @@ async def leave(db: DbSession, post: Posted, game_id: GameId) -> Response:
     except Conflict as error:
         return redirect(url, "error", str(error))
     return redirect(url, "success", "You left the game.")
+
+
+ANSWERED = {
+    Answer.MAYBE: "Noted: maybe. You hold no seat; join to take one.",
+    Answer.DECLINED: "Noted: you can't make it.",
+}
+
+
+@router.post("/games/{game_id}/respond")
+async def respond(db: DbSession, post: Posted, game_id: GameId) -> Response:
+    """Answer maybe or can't make it; a seat given up goes to the first on the waitlist."""
+    url = f"/games/{game_id}"
+    try:
+        answer = Answer(post.text("response"))
+    except ValueError:
+        return redirect(url, "error", "Choose going, maybe or can't make it.")
+    try:
+        standing = await signups.respond(db, post.principal.actor, game_id, answer)
+    except Conflict as error:
+        return redirect(url, "error", str(error))
+    if answer is Answer.GOING:
+        if standing.confirmed:
+            return redirect(url, "success", "You joined: you have a seat.")
+        place = standing.waitlist_position
+        return redirect(
+            url, "success", f"The game is full: you are number {place} on the waitlist."
+        )
+    return redirect(url, "success", ANSWERED[answer])
 
 
 @router.get("/games/{game_id}/cancel")
