@@ -11,7 +11,7 @@ from game_scheduler.database import get_db_session
 from game_scheduler.domain.quorum import QuorumState
 from game_scheduler.messaging.events import DmKind, EventType, QuorumNudge, make_event
 from game_scheduler.messaging.handling import handle_once
-from game_scheduler.models import Game, GameStatus, User
+from game_scheduler.models import Channel, Game, GameStatus, User
 from tests.integration.bot.support import (
     buttons,
     deliveries,
@@ -61,6 +61,24 @@ async def test_the_nudge_is_posted_once_with_how_many_are_still_needed(bot, fake
     [post] = channel_posts(fake_discord, "needs 2 more players")
     assert "**Gloomhaven**" in post["content"]
     assert post["allowed_mentions"]["parse"] == []
+
+
+async def test_the_nudge_pings_the_role_the_channel_pings_for_new_games_and_no_other(
+    bot, fake_discord
+):
+    game = await create_game(title="Gloomhaven", max_players=4, min_players=3)
+    async with get_db_session() as session:
+        await session.execute(update(Channel).values(ping_role_id=4242))
+        await session.commit()
+
+    await handle_once(nudge_event(game, needed=3), bot.handlers.mapping())
+
+    [post] = channel_posts(fake_discord, "needs 3 more players")
+    assert post["content"].startswith("<@&4242> ")
+    mentions = post["allowed_mentions"]
+    assert [str(r) for r in mentions["roles"]] == ["4242"]
+    assert mentions["parse"] == []
+    assert not mentions.get("users")
 
 
 async def test_a_nudge_for_a_game_that_filled_up_since_is_not_posted(bot, fake_discord):
