@@ -32,7 +32,7 @@ RENAME = {
     "recurrence.nth": "repeat_nth",
     "recurrence.until": "repeat_until",
     "recurrence.count": "repeat_count",
-    "recurrence.zone": "repeat_zone",
+    "recurrence.zone": "timezone",
     "recurrence.rrule": "repeat",
 }
 
@@ -88,7 +88,7 @@ class RepeatForm:
         try:
             rules.zone_of(self.values.get("repeat_zone", "").strip(), "repeat_zone")
         except ValidationError as error:
-            errors["repeat_zone"] = str(error)
+            errors["timezone"] = str(error)  # the zone picker above the section shows it
         carry = self.values.get("carry_mode", "")
         if carry not in {m.value for m in rules.CarryMode}:
             errors["carry_mode"] = "choose who is signed up for each new game"

@@ -62,7 +62,7 @@ async def test_bad_repeat_fields_show_beside_the_section_and_nothing_is_made(hos
         host, repeat="weekly", repeat_zone="Nowhere/Land", repeat_end="count", repeat_count=""
     )
     assert response.status_code == 422
-    assert field_error(response.text, "repeat_zone")
+    assert field_error(response.text, "timezone")
     assert field_error(response.text, "repeat_count") == "enter a number"
     assert _series() == []
     assert _games() == []

@@ -99,6 +99,8 @@ async def create_game(
     repeat = RepeatForm.posted(
         {name: post.text(name) for name in RepeatForm.blank().values}, post.texts(WEEKDAYS_FIELD)
     )
+    if form.values["timezone"]:  # a series keeps its time in the zone the start is read in
+        repeat.values["repeat_zone"] = form.values["timezone"]
     recurrence = repeat.recurrence(form.errors)
     chosen = next(
         (c for c in choices if str(c.discord_id) == form.values["channel_discord_id"]), None
