@@ -5,8 +5,10 @@ from __future__ import annotations
 import enum
 import json
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -97,10 +99,21 @@ class Envelope(BaseModel):
     data: dict[str, Any]
 
     def to_bytes(self) -> bytes:
-        """Canonical JSON: sorted keys, no spaces, UTF-8."""
+        """Canonical JSON: sorted keys, no spaces, UTF-8 (encoded once per envelope)."""
+        return self.body
+
+    @cached_property
+    def body(self) -> bytes:
+        """The message body, kept: the outbox row and the broker message share one encoding."""
         return json.dumps(
             self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; its body is encoded afresh (a kept body would describe the original)."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("body", None)
+        return copied
 
     @classmethod
     def from_bytes(cls, body: bytes) -> Envelope:
@@ -119,7 +132,8 @@ def make_event(event_type: EventType, payload: _Payload) -> Envelope:
     expected = PAYLOADS[event_type]
     if not isinstance(payload, expected):
         raise TypeError(f"{event_type} carries {expected.__name__}, not {type(payload).__name__}")
-    return Envelope(
+    # Built from values already of the right types: validated once, as the payload above.
+    return Envelope.model_construct(
         event_id=uuid.uuid4(),
         event_type=event_type,
         occurred_at=datetime.now(UTC),

@@ -9,7 +9,18 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    Update,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -78,7 +89,7 @@ def stage_many(session: Session, envelopes: Sequence[Envelope]) -> None:
         ):
             for e in envelopes:
                 copy.write_row(
-                    (str(e.event_id), e.event_type.value, e.model_dump_json(), created, 0)
+                    (str(e.event_id), e.event_type.value, e.to_bytes().decode(), created, 0)
                 )
     else:
         session.execute(
@@ -122,11 +133,7 @@ async def commit_and_publish(session: AsyncSession) -> list[Envelope]:
 
 async def mark_published(session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
     """Record that the broker has these events."""
-    await session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.event_id.in_([str(e.event_id) for e in envelopes]))
-        .values(published_at=utcnow())
-    )
+    await session.execute(_mark_statement(session, envelopes))
     await session.commit()
 
 
@@ -145,13 +152,23 @@ def commit_and_publish_sync(
             "publishing %d events failed (%s); the outbox relay will retry", len(envelopes), error
         )
         return envelopes
-    session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.event_id.in_([str(e.event_id) for e in envelopes]))
-        .values(published_at=utcnow())
-    )
+    session.execute(_mark_statement(session, envelopes))
     session.commit()
     return envelopes
+
+
+def _mark_statement(session: Session | AsyncSession, envelopes: Sequence[Envelope]) -> Update:
+    """Mark these events published: ``= ANY(:ids)`` on PostgreSQL, one array parameter.
+
+    A thousand-value ``IN`` list costs a thousand bind parameters to render, send and plan
+    (13 % of a large send tick in the profile of issue 18); SQLite keeps the ``IN`` list.
+    """
+    ids = [str(e.event_id) for e in envelopes]
+    if session.get_bind().dialect.name == "postgresql":
+        matches = OutboxEvent.event_id == any_(bindparam("ids", ids, type_=ARRAY(String)))
+    else:
+        matches = OutboxEvent.event_id.in_(ids)
+    return update(OutboxEvent).where(matches).values(published_at=utcnow())
 
 
 def relay_outbox(
