@@ -200,11 +200,7 @@ class SyncPublisher:
             impl,
             EXCHANGE,
             (
-                (
-                    routing_key(envelope),
-                    pika.BasicProperties(**message_properties(envelope).as_kwargs()),
-                    envelope.to_bytes(),
-                )
+                (routing_key(envelope), message_properties(envelope), envelope.to_bytes())
                 for envelope in envelopes
             ),
             mandatory=True,

@@ -4,7 +4,7 @@ import pika
 import pytest
 
 from game_scheduler.messaging.amqp_frames import publish_frames
-from game_scheduler.messaging.topology import EXCHANGE, declare_with_pika
+from game_scheduler.messaging.topology import EXCHANGE, MessageProperties, declare_with_pika
 from tests.support.amqp import tap
 
 
@@ -16,12 +16,17 @@ def connection(rabbitmq_url):
         connection.close()
 
 
-def _messages(count, body_size=40):
+def _messages(count, body_size=40, headers=None):
     return [
         (
             f"game.key{n % 3}",
-            pika.BasicProperties(
-                content_type="application/json", delivery_mode=2, message_id=str(n)
+            MessageProperties(
+                content_type="application/json",
+                delivery_mode=2,
+                message_id=f"id-{n}-é",
+                type=f"game.key{n % 3}",
+                timestamp=1_900_000_000 + n,
+                headers=headers or {},
             ),
             (f"{n:04d}" * body_size)[:body_size].encode(),
         )
@@ -41,14 +46,20 @@ def _captured(impl, send):
     return b"".join(written), len(written)
 
 
-@pytest.mark.parametrize("body_size", [40, 300_000])
-def test_frames_are_the_bytes_basic_publish_sends(connection, body_size):
-    messages = _messages(5, body_size)
+@pytest.mark.parametrize(
+    ("body_size", "headers"), [(40, None), (300_000, None), (40, {"x-gs-attempts": 2})]
+)
+def test_frames_are_the_bytes_basic_publish_sends(connection, body_size, headers):
+    messages = _messages(5, body_size, headers)
 
     def by_pika(impl):
         for key, props, body in messages:
             impl.basic_publish(
-                exchange=EXCHANGE, routing_key=key, body=body, properties=props, mandatory=True
+                exchange=EXCHANGE,
+                routing_key=key,
+                body=body,
+                properties=pika.BasicProperties(**props.as_kwargs()),
+                mandatory=True,
             )
 
     def coalesced(impl):
@@ -66,7 +77,11 @@ def test_coalesced_batch_arrives_in_order(rabbitmq_url, connection):
     declare_with_pika(channel)
     channel.tx_select()
     messages = [
-        ("notification.send_dm", pika.BasicProperties(message_id=str(n), delivery_mode=2), b"{}")
+        (
+            "notification.send_dm",
+            MessageProperties("application/json", 2, str(n), "notification.send_dm", 0),
+            b"{}",
+        )
         for n in range(3000)
     ]
     with tap(rabbitmq_url) as t:
