@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -55,6 +56,15 @@ def async_url(url: str) -> str:
     return _with_driver(url, ASYNC_DRIVERS)
 
 
+def canonical_json(value: Any) -> str:
+    """How JSON columns are stored: sorted keys, no spaces, UTF-8 text.
+
+    An outbox row's payload is then the very body its event is published with
+    (``Envelope.to_bytes``), so the relay sends the stored text instead of encoding it again.
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _engine_options(url: str, *, pre_ping: bool = True) -> dict[str, Any]:
     """PostgreSQL pools connections; SQLite keeps a few and opens more whenever it must.
 
@@ -70,9 +80,11 @@ def _engine_options(url: str, *, pre_ping: bool = True) -> dict[str, Any]:
             "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             "pool_size": SQLITE_POOL_SIZE,
             "max_overflow": -1,
+            "json_serializer": canonical_json,
         }
     settings = get_settings()
     return {
+        "json_serializer": canonical_json,
         "pool_pre_ping": pre_ping,
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ARRAY,
     ColumnElement,
     String,
+    Text,
     Update,
     any_,
     bindparam,
@@ -20,6 +21,9 @@ from sqlalchemy import (
     insert,
     select,
     update,
+)
+from sqlalchemy import (
+    cast as cast_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -34,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _STAGED = "outbox_staged"
+# The payload as stored (JSON text, kept verbatim by PostgreSQL's json and SQLite): parsed and
+# validated in one step, and published as it is when stored in the canonical encoding.
+_STORED_TEXT = cast_(OutboxEvent.payload, Text)
 
 
 class AsyncEventPublisher(Protocol):
@@ -223,7 +230,7 @@ def _relay_batch(
 
 def _lock_and_mark_batch(
     session: Session, batch_size: int, cutoff: datetime
-) -> list[tuple[int, dict[str, Any]]]:
+) -> list[tuple[int, str]]:
     """Lock and mark the oldest unpublished rows in one statement; their ids and payloads.
 
     ``FOR UPDATE SKIP LOCKED``: a concurrent relay takes the next rows. The mark commits only
@@ -242,7 +249,7 @@ def _lock_and_mark_batch(
         update(OutboxEvent)
         .where(OutboxEvent.id == batch.c.id)
         .values(published_at=utcnow())
-        .returning(OutboxEvent.id, OutboxEvent.payload)
+        .returning(OutboxEvent.id, _STORED_TEXT)
     )
     return sorted(((row_id, payload) for row_id, payload in marked), key=itemgetter(0))
 
@@ -268,7 +275,7 @@ def _relay_batch_single_writer(
     rows = [
         (row_id, payload)
         for row_id, payload in session.execute(
-            select(OutboxEvent.id, OutboxEvent.payload)
+            select(OutboxEvent.id, _STORED_TEXT)
             .where(*_waiting(cutoff))
             .order_by(OutboxEvent.id)
             .limit(batch_size)
@@ -294,14 +301,14 @@ def _relay_batch_single_writer(
 
 
 def _parse(
-    rows: Sequence[tuple[int, dict[str, Any]]],
+    rows: Sequence[tuple[int, str]],
 ) -> tuple[list[tuple[int, Envelope]], dict[int, str]]:
     """The rows' envelopes in order, and why any row holds none."""
     envelopes: list[tuple[int, Envelope]] = []
     poison: dict[int, str] = {}
     for row_id, payload in rows:
         try:
-            envelopes.append((row_id, Envelope.model_validate(payload)))
+            envelopes.append((row_id, Envelope.from_stored(payload)))
         except ValidationError as error:
             poison[row_id] = f"invalid envelope: {error}"
     return envelopes, poison

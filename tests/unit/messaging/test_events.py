@@ -45,3 +45,17 @@ def test_made_events_are_validated_through_their_payload():
     envelope = _event()
     assert envelope.payload() == GameRef(game_id=7, guild_discord_id="1", channel_discord_id="2")
     assert envelope.model_dump() == Envelope.model_validate(envelope.model_dump()).model_dump()
+
+
+def test_a_canonically_stored_envelope_keeps_its_text_as_body():
+    envelope = _event()
+    stored = envelope.to_bytes().decode()
+    parsed = Envelope.from_stored(stored)
+    assert parsed == envelope
+    assert parsed.to_bytes() == envelope.to_bytes()
+
+
+def test_an_envelope_stored_otherwise_is_encoded_again():
+    envelope = _event()
+    stored = json.dumps(envelope.model_dump(mode="json"), indent=1)
+    assert Envelope.from_stored(stored).to_bytes() == envelope.to_bytes()
