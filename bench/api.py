@@ -98,6 +98,10 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     failures: dict[int, int] = field(default_factory=dict)
 
+    def p99_ms(self) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000 if ordered else 0.0
+
     def report(self, label: str, seconds: float) -> str:
         ordered = sorted(self.latencies)
         if not ordered:
@@ -224,11 +228,12 @@ def start_server(
 async def run(
     args: argparse.Namespace, base: str, server_pid: int, signed_in: list[Headers], ids: list[int]
 ) -> None:
-    scenarios: list[tuple[str, Step]] = [
-        ("join + leave", join_leave(ids)),
-        ("list games (20/page)", list_games),
+    scenarios: list[tuple[str, str, Step]] = [
+        ("join + leave", "join+leave", join_leave(ids)),
+        ("list games (20/page)", "list", list_games),
     ]
-    for label, step in scenarios:
+    summary: list[tuple[str, float, float, float]] = []
+    for label, short, step in scenarios:
         await drive(base, signed_in, step, args.concurrency, 2.0)  # warm-up, not counted
         cpu_before, own_before = tree_cpu_seconds(server_pid), time.process_time()
         tally, elapsed = await drive(base, signed_in, step, args.concurrency, args.duration)
@@ -241,6 +246,12 @@ async def run(
             f"load generator CPU {own_cpu / done * 1000:5.1f} ms/req",
             flush=True,
         )
+        summary.append((short, len(tally.latencies) / elapsed, tally.p99_ms(), server_cpu / done))
+    # The figures issue 18 asks for, CPU per request last (the steady one on a shared machine).
+    for short, rate, p99, _ in summary:
+        print(f"{short} req/s: {rate:.0f}   p99 ms: {p99:.0f}")
+    for short, _, _, cpu in summary:
+        print(f"{short} ms CPU/request: {cpu * 1000:.1f}", flush=True)
 
 
 def main() -> None:

@@ -111,10 +111,13 @@ def wait_until_delivered(reminders: int, timeout: float) -> None:
     raise SystemExit(f"timed out: {progress()} (sent, events, unconfirmed)")
 
 
-def throughput(amqp_url: str, games: int, logs: Path) -> float:
-    """Events per second from the check to the last confirmed event, one worker process."""
+def throughput(amqp_url: str, games: int, logs: Path, concurrency: int) -> float:
+    """Events per second from the check to the last confirmed event, one worker."""
     seed([utcnow() + timedelta(minutes=OFFSET - 1)] * games, "all reminders due")
-    with worker_process(logs / "throughput-worker.log", "bench", pool="prefork"):
+    worker = worker_process(
+        logs / "throughput-worker.log", "bench", pool="prefork", concurrency=concurrency
+    )
+    with worker:
         started = time.perf_counter()
         app.send_task(CHECK_NOTIFICATIONS)
         wait_until_delivered(games, timeout=1800)
@@ -129,10 +132,14 @@ def throughput(amqp_url: str, games: int, logs: Path) -> float:
     return rate
 
 
-def scheduler_running(logs: Path, name: str) -> contextlib.ExitStack:
-    """A worker process and ``game-scheduler beat`` at the default intervals."""
+def scheduler_running(logs: Path, name: str, concurrency: int) -> contextlib.ExitStack:
+    """A worker and ``game-scheduler beat`` at the default intervals."""
     stack = contextlib.ExitStack()
-    stack.enter_context(worker_process(logs / f"{name}-worker.log", "bench", pool="prefork"))
+    stack.enter_context(
+        worker_process(
+            logs / f"{name}-worker.log", "bench", pool="prefork", concurrency=concurrency
+        )
+    )
     stack.enter_context(
         scheduler_process(
             "beat",
@@ -153,22 +160,22 @@ def empty_tables(amqp_url: str) -> None:
     queued(amqp_url)
 
 
-def lateness(amqp_url: str, games: int, logs: Path) -> list[float]:
+def lateness(amqp_url: str, games: int, logs: Path, concurrency: int) -> list[float]:
     """Seconds from due time to confirmed publish, per reminder, with beat at default intervals."""
     empty_tables(amqp_url)
     first_due = utcnow() + timedelta(seconds=30)
     starts = [first_due + timedelta(minutes=OFFSET, seconds=60 * i / games) for i in range(games)]
     seed(starts, "reminders due over one minute")
-    with scheduler_running(logs, "lateness"):
+    with scheduler_running(logs, "lateness", concurrency):
         wait_until_delivered(games, timeout=300)
     return published_lateness()
 
 
-def late_made(amqp_url: str, games: int, logs: Path) -> list[float]:
+def late_made(amqp_url: str, games: int, logs: Path, concurrency: int) -> list[float]:
     """Lateness of reminders created, or moved earlier, a few seconds before they come due."""
     empty_tables(amqp_url)
     rng = random.Random(11)
-    with scheduler_running(logs, "late-made"):
+    with scheduler_running(logs, "late-made", concurrency):
         time.sleep(3)  # beat's start-up check has run: nothing but the dispatch can help now
         for n in range(games):
             soon = utcnow() + timedelta(minutes=OFFSET, seconds=rng.uniform(3, 8))
@@ -222,6 +229,12 @@ def main() -> None:
     parser.add_argument("--pika-count", type=int, default=20_000)
     parser.add_argument("--lateness-games", type=int, default=1_000)
     parser.add_argument("--late-made-games", type=int, default=100)
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        help="worker processes (prefork), as README's production worker runs; 1 before issue 18",
+    )
     args = parser.parse_args()
     db_admin = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     amqp_root = os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
@@ -253,9 +266,9 @@ def main() -> None:
                 )
             )
             if round_ == 0:  # the scheduler runs between bare runs: same broker, same moment
-                rate = throughput(amqp_url, args.games, logs)
-        late = lateness(amqp_url, args.lateness_games, logs)
-        made = late_made(amqp_url, args.late_made_games, logs)
+                rate = throughput(amqp_url, args.games, logs, args.concurrency)
+        late = lateness(amqp_url, args.lateness_games, logs, args.concurrency)
+        made = late_made(amqp_url, args.late_made_games, logs, args.concurrency)
         app.close()
     ceiling = max(confirm, *tx_rates)
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -16,7 +17,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from game_scheduler.config import get_settings
 
@@ -28,6 +28,8 @@ _async_pre_ping = True
 
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# SQLite connections kept open for reuse (more are opened, never waited for, when all are out).
+SQLITE_POOL_SIZE = 8
 WRITE_LOCK_OPTION = "game_scheduler_write_lock"
 
 SYNC_DRIVERS = {"postgresql": "psycopg", "sqlite": "pysqlite"}
@@ -54,17 +56,35 @@ def async_url(url: str) -> str:
     return _with_driver(url, ASYNC_DRIVERS)
 
 
+def canonical_json(value: Any) -> str:
+    """How JSON columns are stored: sorted keys, no spaces, UTF-8 text.
+
+    An outbox row's payload is then the very body its event is published with
+    (``Envelope.to_bytes``), so the relay sends the stored text instead of encoding it again.
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _engine_options(url: str, *, pre_ping: bool = True) -> dict[str, Any]:
-    """PostgreSQL pools connections; SQLite opens one per use (a file open: cheap).
+    """PostgreSQL pools connections; SQLite keeps a few and opens more whenever it must.
 
     A bounded pool deadlocks SQLite: twenty requests waiting for the one write lock would
     hold every pooled connection, and the writer holding the lock could not get the one it
-    needs to finish (an event handler reading in a second session).
+    needs to finish (an event handler reading in a second session). So the overflow is
+    unbounded (a checkout never waits); the pool only keeps ``SQLITE_POOL_SIZE`` open for
+    reuse, because each new aiosqlite connection starts a thread and repeats the pragmas
+    (``bench/up.py``: most of ``up``'s CPU per request when every use opened its own).
     """
     if make_url(url).get_backend_name() == "sqlite":
-        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, "poolclass": NullPool}
+        return {
+            "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            "pool_size": SQLITE_POOL_SIZE,
+            "max_overflow": -1,
+            "json_serializer": canonical_json,
+        }
     settings = get_settings()
     return {
+        "json_serializer": canonical_json,
         "pool_pre_ping": pre_ping,
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,

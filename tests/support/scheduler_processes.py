@@ -67,14 +67,14 @@ def scheduler_process(
 
 @contextmanager
 def worker_process(
-    log: Path, name: str, *args: str, pool: str = "solo"
+    log: Path, name: str, *args: str, pool: str = "solo", concurrency: int = 1
 ) -> Iterator[subprocess.Popen[bytes]]:
     """A Celery worker in a process of its own, consuming once it says it is ready."""
     with scheduler_process(
         "worker",
         log,
         f"--pool={pool}",
-        "--concurrency=1",
+        f"--concurrency={concurrency}",
         f"--hostname={name}@test",
         "--without-heartbeat",
         "--without-mingle",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import enum
 import json
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -115,6 +117,10 @@ PAYLOADS: dict[EventType, type[_Payload]] = {
 }
 
 
+# Sorted keys put "data" (an object) first: how a canonically stored envelope starts.
+_CANONICAL_START = '{"data":{'
+
+
 class Envelope(BaseModel):
     """What travels: the same bytes whichever process sent it."""
 
@@ -126,16 +132,40 @@ class Envelope(BaseModel):
     data: dict[str, Any]
 
     def to_bytes(self) -> bytes:
-        """Canonical JSON: sorted keys, no spaces, UTF-8."""
+        """Canonical JSON: sorted keys, no spaces, UTF-8 (encoded once per envelope)."""
+        return self.body
+
+    @cached_property
+    def body(self) -> bytes:
+        """The message body, kept: the outbox row and the broker message share one encoding."""
         return json.dumps(
             self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; its body is encoded afresh (a kept body would describe the original)."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("body", None)
+        return copied
 
     @classmethod
     def from_bytes(cls, body: bytes) -> Envelope:
         """Parse and validate a message body; raises ``pydantic.ValidationError`` or ValueError."""
         envelope = cls.model_validate_json(body)
         envelope.payload()
+        return envelope
+
+    @classmethod
+    def from_stored(cls, text: str) -> Envelope:
+        """Parse and validate an outbox payload; raises ``pydantic.ValidationError``.
+
+        Rows stored in the canonical encoding (every writer now: ``database.canonical_json``,
+        ``outbox.stage_many``) keep their text as the body; it starts with the first key in
+        sorted order. Older rows are encoded again.
+        """
+        envelope = cls.model_validate_json(text)
+        if text.startswith(_CANONICAL_START):
+            envelope.__dict__["body"] = text.encode()  # what the cached property would compute
         return envelope
 
     def payload(self) -> _Payload:
@@ -148,7 +178,8 @@ def make_event(event_type: EventType, payload: _Payload) -> Envelope:
     expected = PAYLOADS[event_type]
     if not isinstance(payload, expected):
         raise TypeError(f"{event_type} carries {expected.__name__}, not {type(payload).__name__}")
-    return Envelope(
+    # Built from values already of the right types: validated once, as the payload above.
+    return Envelope.model_construct(
         event_id=uuid.uuid4(),
         event_type=event_type,
         occurred_at=datetime.now(UTC),

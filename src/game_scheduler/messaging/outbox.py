@@ -9,7 +9,22 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    Text,
+    Update,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy import (
+    cast as cast_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -23,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _STAGED = "outbox_staged"
+# The payload as stored (JSON text, kept verbatim by PostgreSQL's json and SQLite): parsed and
+# validated in one step, and published as it is when stored in the canonical encoding.
+_STORED_TEXT = cast_(OutboxEvent.payload, Text)
 
 
 class AsyncEventPublisher(Protocol):
@@ -78,7 +96,7 @@ def stage_many(session: Session, envelopes: Sequence[Envelope]) -> None:
         ):
             for e in envelopes:
                 copy.write_row(
-                    (str(e.event_id), e.event_type.value, e.model_dump_json(), created, 0)
+                    (str(e.event_id), e.event_type.value, e.to_bytes().decode(), created, 0)
                 )
     else:
         session.execute(
@@ -122,11 +140,7 @@ async def commit_and_publish(session: AsyncSession) -> list[Envelope]:
 
 async def mark_published(session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
     """Record that the broker has these events."""
-    await session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.event_id.in_([str(e.event_id) for e in envelopes]))
-        .values(published_at=utcnow())
-    )
+    await session.execute(_mark_statement(session, envelopes))
     await session.commit()
 
 
@@ -145,13 +159,23 @@ def commit_and_publish_sync(
             "publishing %d events failed (%s); the outbox relay will retry", len(envelopes), error
         )
         return envelopes
-    session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.event_id.in_([str(e.event_id) for e in envelopes]))
-        .values(published_at=utcnow())
-    )
+    session.execute(_mark_statement(session, envelopes))
     session.commit()
     return envelopes
+
+
+def _mark_statement(session: Session | AsyncSession, envelopes: Sequence[Envelope]) -> Update:
+    """Mark these events published: ``= ANY(:ids)`` on PostgreSQL, one array parameter.
+
+    A thousand-value ``IN`` list costs a thousand bind parameters to render, send and plan
+    (13 % of a large send tick in the profile of issue 18); SQLite keeps the ``IN`` list.
+    """
+    ids = [str(e.event_id) for e in envelopes]
+    if session.get_bind().dialect.name == "postgresql":
+        matches = OutboxEvent.event_id == any_(bindparam("ids", ids, type_=ARRAY(String)))
+    else:
+        matches = OutboxEvent.event_id.in_(ids)
+    return update(OutboxEvent).where(matches).values(published_at=utcnow())
 
 
 def relay_outbox(
@@ -206,7 +230,7 @@ def _relay_batch(
 
 def _lock_and_mark_batch(
     session: Session, batch_size: int, cutoff: datetime
-) -> list[tuple[int, dict[str, Any]]]:
+) -> list[tuple[int, str]]:
     """Lock and mark the oldest unpublished rows in one statement; their ids and payloads.
 
     ``FOR UPDATE SKIP LOCKED``: a concurrent relay takes the next rows. The mark commits only
@@ -225,7 +249,7 @@ def _lock_and_mark_batch(
         update(OutboxEvent)
         .where(OutboxEvent.id == batch.c.id)
         .values(published_at=utcnow())
-        .returning(OutboxEvent.id, OutboxEvent.payload)
+        .returning(OutboxEvent.id, _STORED_TEXT)
     )
     return sorted(((row_id, payload) for row_id, payload in marked), key=itemgetter(0))
 
@@ -251,7 +275,7 @@ def _relay_batch_single_writer(
     rows = [
         (row_id, payload)
         for row_id, payload in session.execute(
-            select(OutboxEvent.id, OutboxEvent.payload)
+            select(OutboxEvent.id, _STORED_TEXT)
             .where(*_waiting(cutoff))
             .order_by(OutboxEvent.id)
             .limit(batch_size)
@@ -277,14 +301,14 @@ def _relay_batch_single_writer(
 
 
 def _parse(
-    rows: Sequence[tuple[int, dict[str, Any]]],
+    rows: Sequence[tuple[int, str]],
 ) -> tuple[list[tuple[int, Envelope]], dict[int, str]]:
     """The rows' envelopes in order, and why any row holds none."""
     envelopes: list[tuple[int, Envelope]] = []
     poison: dict[int, str] = {}
     for row_id, payload in rows:
         try:
-            envelopes.append((row_id, Envelope.model_validate(payload)))
+            envelopes.append((row_id, Envelope.from_stored(payload)))
         except ValidationError as error:
             poison[row_id] = f"invalid envelope: {error}"
     return envelopes, poison

@@ -1,0 +1,83 @@
+"""Where the api's CPU goes per request: join+leave and list, in-process, under pyinstrument.
+
+The app the production entry builds (``production_app``: aio-pika publisher, RabbitMQ confirms),
+driven through httpx's ASGI transport by one client, requests one after another (no HTTP
+server: what remains is the app's own work). Seeded as ``bench/api.py`` seeds. Prints each
+scenario's CPU per request and pyinstrument's text profile.
+
+    python -m bench.api_profile [--requests 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import time
+
+import httpx
+from pyinstrument import Profiler
+
+from bench.api import seed
+from bench.messaging import DEFAULT_DATABASE_URL, DEFAULT_RABBITMQ_URL, own_database, own_vhost
+from game_scheduler.config import get_settings
+
+
+async def profile(requests: int) -> None:
+    signed_in, ids = await seed(1, 50, 6)
+    from game_scheduler.app.http import production_app  # after the settings point at our db
+
+    app = production_app()
+    rng = random.Random(1)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://127.0.0.1",
+            headers=signed_in[0],
+        ) as http,
+    ):
+
+        async def join_leave() -> None:
+            game = rng.choice(ids)
+            for action in ("join", "leave"):
+                response = await http.post(f"/api/v1/games/{game}/{action}")
+                assert response.status_code == 200, response.text
+
+        async def list_games() -> None:
+            offset = rng.choice((0, 0, 0, 20))
+            response = await http.get("/api/v1/games", params={"limit": 20, "offset": offset})
+            assert response.status_code == 200, response.text
+
+        for label, step, per_step in (("join+leave", join_leave, 2), ("list", list_games, 1)):
+            for _ in range(20):  # warm-up: connections, statement caches
+                await step()
+            profiler = Profiler(async_mode="enabled", interval=0.0005)
+            cpu = time.process_time()
+            profiler.start()
+            for _ in range(requests // per_step):
+                await step()
+            profiler.stop()
+            used = (time.process_time() - cpu) / (requests // per_step * per_step)
+            print(profiler.output_text(unicode=False, color=False, show_all=False))
+            print(f"{label} in-process ms CPU/request (profiler on): {used * 1000:.2f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=400)
+    args = parser.parse_args()
+    admin = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    broker = os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
+    with own_database(admin) as db_url, own_vhost(broker) as amqp_url:
+        os.environ["DATABASE_URL"] = db_url
+        os.environ["RABBITMQ_URL"] = amqp_url
+        os.environ.setdefault("SIGNUP_CHANGES_PER_MINUTE", "0")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
+        get_settings.cache_clear()
+        asyncio.run(profile(args.requests))
+
+
+if __name__ == "__main__":
+    main()
