@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -23,7 +23,7 @@ from game_scheduler.domain.when import parse_when
 from game_scheduler.domain.zones import ZoneInUse
 from game_scheduler.errors import GameSchedulerError, ValidationError
 from game_scheduler.models import Game, utcnow
-from game_scheduler.services import games, hosted_games, zones
+from game_scheduler.services import games, hosted_games, series, zones
 from game_scheduler.services.loading import check_can_manage, load_game
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,10 @@ LABELS = {
     "location": "place",
     "channel_discord_id": "channel",
 }
+Scope = Literal["this", "following"]
+NOT_A_SERIES = (
+    "this game is not part of a series, so there are no following games; edit it with scope: this"
+)
 
 
 @dataclass(frozen=True)
@@ -138,9 +142,17 @@ async def create_answer(
 
 
 async def edit_answer(
-    actor: Actor, game_id: int, form: GameForm, before: GameForm, version: int
+    actor: Actor,
+    game_id: int,
+    form: GameForm,
+    before: GameForm,
+    version: int,
+    scope: Scope = "this",
 ) -> Answer:
-    """Apply what the host changed in the prefilled modal (nothing else), or name the problems."""
+    """Apply what the host changed in the prefilled modal (nothing else), or name the problems.
+
+    ``following`` changes this series game and every later one, as the web's scope does.
+    """
     async with get_db_session() as session:
         guild_id = (await load_game(session, game_id, actor)).guild.discord_id
         zone = await zones.zone_for(session, actor, guild_id)
@@ -159,8 +171,13 @@ async def edit_answer(
         checks.raise_any()
     async with get_db_session() as session:
         changes = games.GameChanges(**given)
-        game = await games.update_game(session, actor, game_id, changes, version)
-        return Answer(confirmation("Updated", game, zone), game.id)
+        if scope == "following":
+            game = await series.update_following(session, actor, game_id, changes, version)
+            verb = "Updated this and the following games of"
+        else:
+            game = await games.update_game(session, actor, game_id, changes, version)
+            verb = "Updated"
+        return Answer(confirmation(verb, game, zone), game.id)
 
 
 async def cancel_answer(actor: Actor, game_id: int, reason: str | None) -> Answer:
@@ -174,13 +191,15 @@ async def cancel_answer(actor: Actor, game_id: int, reason: str | None) -> Answe
     )
 
 
-async def edit_form(actor: Actor, game_id: int) -> tuple[GameForm, int, str]:
+async def edit_form(actor: Actor, game_id: int, scope: Scope = "this") -> tuple[GameForm, int, str]:
     """The modal's prefill for a game the actor may change, its version and its title."""
     async with get_db_session() as session:
         game = await load_game(session, game_id, actor)
         check_can_manage(actor, game)
         if game.status in status.FINAL:
             raise ValidationError(f"a {game.status.value.lower()} game cannot be edited")
+        if scope == "following" and game.series_id is None:
+            raise ValidationError(NOT_A_SERIES, "scope")
         zone = await zones.zone_for(session, actor, game.guild.discord_id)
         form = GameForm(
             title=game.title,
@@ -299,11 +318,11 @@ class GameModal(discord.ui.Modal):
         await self.submitted(interaction, self.form())
 
 
-async def open_edit_modal(interaction: Interaction, game_id: int) -> None:
+async def open_edit_modal(interaction: Interaction, game_id: int, scope: Scope = "this") -> None:
     """The game's modal, prefilled; or a private note why the actor cannot edit it."""
     actor = actor_from(interaction)
     try:
-        before, version, title = await edit_form(actor, game_id)
+        before, version, title = await edit_form(actor, game_id, scope)
     except GameSchedulerError as error:
         await interaction.response.send_message(
             problems_text(error, "Can't edit this game:"), ephemeral=True
@@ -311,10 +330,11 @@ async def open_edit_modal(interaction: Interaction, game_id: int) -> None:
         return
 
     async def submitted(submit: Interaction, form: GameForm) -> None:
-        work = edit_answer(actor_from(submit), game_id, form, before, version)
+        work = edit_answer(actor_from(submit), game_id, form, before, version, scope)
         await send_answer(submit, work, "Nothing was changed:")
 
-    await interaction.response.send_modal(GameModal(f"Edit: {title}"[:45], before, submitted))
+    heading = f"Edit: {title}" if scope == "this" else f"Edit from here on: {title}"
+    await interaction.response.send_modal(GameModal(heading[:45], before, submitted))
 
 
 async def game_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
@@ -358,10 +378,13 @@ def add_hosting_commands(group: app_commands.Group) -> None:
         await interaction.response.send_modal(GameModal("New game", GameForm(), submitted))
 
     @group.command(name="edit", description="Change one of your games")
-    @app_commands.describe(game="One of your upcoming games")
+    @app_commands.describe(
+        game="One of your upcoming games",
+        scope="For a series: this game only, or this one and every following one",
+    )
     @app_commands.autocomplete(game=game_choices)
-    async def edit_command(interaction: Interaction, game: int) -> None:
-        await open_edit_modal(interaction, game)
+    async def edit_command(interaction: Interaction, game: int, scope: Scope = "this") -> None:
+        await open_edit_modal(interaction, game, scope)
 
     @group.command(name="cancel", description="Cancel one of your games")
     @app_commands.describe(game="One of your upcoming games", reason="Told to the players")
