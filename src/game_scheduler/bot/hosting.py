@@ -137,7 +137,7 @@ async def edit_answer(
         checks.raise_any()
     async with get_db_session() as session:
         changes = games.GameChanges(**given)
-        if scope == "following":
+        if scope == "following" and given:  # nothing changed: no reason to split the series
             game = await series.update_following(session, actor, game_id, changes, version)
             verb = "Updated this and the following games of"
         else:

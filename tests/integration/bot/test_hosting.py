@@ -316,3 +316,21 @@ async def test_edit_this_on_a_series_game_keeps_the_series(bot, fake_discord):
     assert stored_plan is not None
     assert (game.series_id, game.max_players) == (plan.id, 3)
     assert stored_plan.max_players == 4
+
+
+async def test_edit_following_without_a_change_leaves_the_series_whole(bot, fake_discord):
+    await set_zones()
+    plan, first_id = await create_weekly(hours_ahead=48)
+
+    opened = await fake_discord.subcommand(
+        HOST_ID, GUILD_ID, CHANNEL_ID, "game", "edit", game=first_id, scope="following"
+    )
+    await fake_discord.submit_modal(HOST_ID, GUILD_ID, CHANNEL_ID, opened, {})
+
+    async with get_db_session() as session:
+        game = await session.get(Game, first_id)
+        stored_plan = await session.get(GameSeries, plan.id)
+    assert game is not None
+    assert stored_plan is not None
+    assert game.series_id == plan.id
+    assert stored_plan.ended_at is None
