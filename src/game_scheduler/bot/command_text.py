@@ -7,9 +7,14 @@ from collections.abc import Sequence
 
 from discord.utils import escape_markdown
 
+from game_scheduler.config import get_settings
+from game_scheduler.domain import quorum
+from game_scheduler.domain.pings import NO_PING
+from game_scheduler.domain.pings import in_force as pings_in_force
+from game_scheduler.domain.rsvp import remind_maybe
 from game_scheduler.domain.waitlist import waitlist_position
 from game_scheduler.errors import ValidationError
-from game_scheduler.models import Game, GameStatus
+from game_scheduler.models import Channel, Game, GameStatus, Guild
 from game_scheduler.services.queries import GameSummary
 from game_scheduler.services.settings import ScopeSettings
 
@@ -32,6 +37,19 @@ def parse_offsets(text: str) -> list[int] | None:
             "reminder_offsets",
         )
     return [int(p) for p in parts]
+
+
+def parse_minutes(text: str, field: str, *, none: int | None = None) -> int | None:
+    """ "45" -> 45; "default" -> None (inherit); "none" -> ``none`` where that means something."""
+    word = text.strip().lower()
+    if word in INHERIT_WORDS:
+        return None
+    if none is not None and word in NOTHING_WORDS:
+        return none
+    if not word.isdigit() or len(word) > 6:
+        also = '"none", "default"' if none is not None else '"default"'
+        raise ValidationError(f"must be a whole number of minutes, like 45 (or {also})", field)
+    return int(word)
 
 
 def parse_roles(text: str) -> list[int] | None:
@@ -121,3 +139,60 @@ def settings_text(settings: ScopeSettings) -> str:
             f"Time zone (server): {settings.timezone or 'UTC (not set)'}",
         ]
     )
+
+
+def _own(value: object, words: dict[object, str] | None = None) -> str:
+    """A scope's own setting as shown: "inherited" when it sets none."""
+    if value is None:
+        return "inherited"
+    return (words or {}).get(value, str(value))
+
+
+def _ping(role_id: int | None) -> str:
+    return "none" if role_id in (None, NO_PING) else f"<@&{role_id}>"
+
+
+def more_settings_lines(guild: Guild, channel: Channel | None) -> list[str]:
+    """The maybe reminders, ping, threads, seat offers and quorum: own setting → in force."""
+    config = get_settings()
+    here: Guild | Channel = guild if channel is None else channel
+    scopes: list[Guild | Channel] = [guild] if channel is None else [channel, guild]
+    yes_no: dict[object, str] = {True: "yes", False: "no"}
+    on_off: dict[object, str] = {True: "on", False: "off"}
+    own_maybe = None if channel is None else channel.remind_maybe
+    maybe = remind_maybe(None, own_maybe, guild.remind_maybe)
+    pings = pings_in_force(
+        guild.ping_role_id,
+        guild.game_threads,
+        guild.thread_posts,
+        None if channel is None else channel.ping_role_id,
+        None if channel is None else channel.game_threads,
+        None if channel is None else channel.thread_posts,
+    )
+    modes = [s.seat_mode for s in scopes]
+    mode = next((m for m in modes if m is not None), config.seat_mode)
+    windows = [s.offer_window_minutes for s in scopes]
+    window = next((w for w in windows if w is not None), config.offer_window_minutes)
+    levels = [(s.quorum_deadline_minutes, s.quorum_action, s.quorum_nudge_minutes) for s in scopes]
+    rules = quorum.effective_rules(
+        levels,
+        (
+            config.default_quorum_deadline_minutes,
+            config.default_quorum_action,
+            config.default_quorum_nudge_minutes,
+        ),
+    )
+    own_ping = here.ping_role_id
+    own_ping_text = "inherited" if own_ping is None and channel is not None else _ping(own_ping)
+    deadline = here.quorum_deadline_minutes
+    return [
+        f"Remind maybe players: {_own(here.remind_maybe, yes_no)} → in force: {yes_no[maybe]}",
+        f"Ping role: {own_ping_text} → in force: {_ping(pings.ping_role_id)}",
+        f"Thread per game: {_own(here.game_threads, on_off)}"
+        f" → in force: {on_off[pings.game_threads]}",
+        f"Freed seats: {_own(here.seat_mode)} → in force: {mode}",
+        f"Offer window (minutes): {_own(here.offer_window_minutes)} → in force: {window}",
+        f"Quorum deadline (minutes before): {_own(deadline, {0: 'none'})}"
+        f" → in force: {rules.deadline_minutes or 'none'}",
+        f"Quorum action: {_own(here.quorum_action)} → in force: {rules.action.value}",
+    ]

@@ -6,25 +6,33 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
 from game_scheduler.bot import command_text as text
-from game_scheduler.bot.interactions import NO_PINGS, REPLY_BUDGET_SECONDS, actor_from, sentence
+from game_scheduler.bot.game_form import (
+    WHEN_FORMAT,
+    Answer,
+    GameForm,
+    check_fields,
+    confirmation,
+    parse_seats,
+    problems_text,
+    read_when,
+)
+from game_scheduler.bot.game_prefill import source_choices, starting_fields, template_choices
+from game_scheduler.bot.interactions import NO_PINGS, REPLY_BUDGET_SECONDS, actor_from
 from game_scheduler.database import get_db_session
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import status
 from game_scheduler.domain.checks import Checks
 from game_scheduler.domain.permissions import Actor
-from game_scheduler.domain.when import parse_when
-from game_scheduler.domain.zones import ZoneInUse
 from game_scheduler.errors import GameSchedulerError, ValidationError
-from game_scheduler.models import Game, utcnow
-from game_scheduler.services import games, hosted_games, zones
+from game_scheduler.services import games, hosted_games, series, zones
 from game_scheduler.services.loading import check_can_manage, load_game
+from game_scheduler.services.templates import GameDefaults
 
 log = logging.getLogger(__name__)
 
@@ -32,77 +40,26 @@ Interaction = discord.Interaction[Any]
 Button = discord.ui.Button[discord.ui.View]
 EDIT_ID = "gs:edit:{game_id}"
 MODAL_TIMEOUT_SECONDS = 15 * 60
-WHEN_FORMAT = "%Y-%m-%d %H:%M"
-# The services' field names as the host sees them in Discord.
-LABELS = {
-    "scheduled_at": "when",
-    "max_players": "seats",
-    "min_players": "seats",
-    "reminder_offsets": "reminders",
-    "location": "place",
-    "channel_discord_id": "channel",
-}
+Scope = Literal["this", "following"]
+NOT_A_SERIES = (
+    "this game is not part of a series, so there are no following games; edit it with scope: this"
+)
 
 
-@dataclass(frozen=True)
-class GameForm:
-    """What the modal holds, as typed."""
-
-    title: str = ""
-    when: str = ""
-    seats: str = ""
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An ephemeral reply: its text and, when it confirms a game, the Edit button."""
-
-    content: str
-    game_id: int | None = None
-
-
-def parse_seats(value: str) -> int | None:
-    """Blank: the channel's or server's cap; else a whole number of seats."""
-    cleaned = value.strip()
-    if not cleaned:
-        return None
-    if not re.fullmatch(r"[0-9]{1,4}", cleaned):
-        raise ValidationError("seats must be a whole number of players, like 5", "max_players")
-    return int(cleaned)
-
-
-def problems_text(error: GameSchedulerError, heading: str) -> str:
-    """Every problem at once, one line each, named as the modal names its fields."""
-    if not isinstance(error, ValidationError) or len(error.problems) < 2:
-        field = error.field if isinstance(error, ValidationError) else None
-        prefix = f"{LABELS.get(field, field)}: " if field else ""
-        return f"{heading}\n• {prefix}{sentence(error)}"
-    lines = [f"• {LABELS.get(f, f)}: {m}" if f else f"• {m}" for f, m in error.problems]
-    return "\n".join([heading, *lines])
-
-
-def confirmation(verb: str, game: Game, zone: ZoneInUse) -> str:
-    """What was saved, with the time as Discord shows it to each reader and the zone used."""
-    start = int(game.scheduled_at.timestamp())
-    local = game.scheduled_at.astimezone(zone.zone).strftime(WHEN_FORMAT)
-    return (
-        f"{verb} **{discord.utils.escape_markdown(game.title)}** for <t:{start}:F> (<t:{start}:R>)."
-        f"\nRead as {local} in {zone.label()}; change it with /timezone."
-        f" Seats: {game.max_players}. [Announcement]({text.announcement_link(game)})"
-    )
-
-
-def _check_fields(checks: Checks, form: GameForm, place: str) -> None:
-    """The field rules the service would run, so a bad "when" is reported with the rest."""
-    checks.run(rules.clean_title, form.title)
-    checks.run(rules.clean_text, form.description, "description")
-    checks.run(rules.clean_text, place, "location", rules.LOCATION_MAX)
-
-
-async def _read_when(form: GameForm, zone: ZoneInUse, checks: Checks) -> Any:
-    """The typed time in the zone, off the event loop (dateparser is CPU work)."""
-    return await asyncio.to_thread(checks.run, parse_when, form.when, zone.zone, utcnow())
+async def create_form(
+    actor: Actor, guild_id: int, template_id: int | None, game_id: int | None
+) -> tuple[GameForm, GameDefaults | None]:
+    """The modal's prefill from a template or a game (a copy's time in the host's zone)."""
+    base = await starting_fields(actor, guild_id, template_id, game_id)
+    if base is None:
+        return GameForm(), None
+    when = ""
+    if base.scheduled_at is not None:
+        async with get_db_session() as session:
+            zone = await zones.zone_for(session, actor, guild_id)
+        when = base.scheduled_at.astimezone(zone.zone).strftime(WHEN_FORMAT)
+    seats = "" if base.max_players is None else str(base.max_players)
+    return GameForm(base.title, when, seats, base.description), base
 
 
 async def create_answer(
@@ -112,24 +69,37 @@ async def create_answer(
     form: GameForm,
     reminders: str | None,
     place: str | None,
+    base: GameDefaults | None = None,
 ) -> Answer:
-    """Post the game the modal describes, or name everything wrong with it."""
+    """Post the game the modal describes, or name everything wrong with it.
+
+    ``base`` (a template's or a copied game's fields) gives what the modal does not show:
+    place, duration, minimum players, reminders and signup instructions, unless the
+    command's own ``reminders`` or ``place`` say otherwise.
+    """
+    base = base or GameDefaults(title="")
     async with get_db_session() as session:
         zone = await zones.zone_for(session, actor, guild_id)
     checks = Checks()
-    start = await _read_when(form, zone, checks)
+    start = await read_when(form, zone, checks)
     seats = checks.run(parse_seats, form.seats)
-    offsets = None if reminders is None else checks.run(text.parse_offsets, reminders)
+    offsets = base.reminder_offsets
+    if reminders is not None:
+        offsets = checks.run(text.parse_offsets, reminders)
+    location = base.location if place is None else place
     if checks.problems:
-        _check_fields(checks, form, place or "")
+        check_fields(checks, form, location)
         checks.raise_any()
     draft = games.GameDraft(
         channel_discord_id=channel_id,
         title=form.title,
         scheduled_at=start,
         description=form.description,
-        location=place or "",
+        location=location,
+        signup_instructions=base.signup_instructions,
+        duration_minutes=base.duration_minutes,
         max_players=seats,
+        min_players=base.min_players,
         reminder_offsets=offsets,
     )
     async with get_db_session() as session:
@@ -138,9 +108,17 @@ async def create_answer(
 
 
 async def edit_answer(
-    actor: Actor, game_id: int, form: GameForm, before: GameForm, version: int
+    actor: Actor,
+    game_id: int,
+    form: GameForm,
+    before: GameForm,
+    version: int,
+    scope: Scope = "this",
 ) -> Answer:
-    """Apply what the host changed in the prefilled modal (nothing else), or name the problems."""
+    """Apply what the host changed in the prefilled modal (nothing else), or name the problems.
+
+    ``following`` changes this series game and every later one, as the web's scope does.
+    """
     async with get_db_session() as session:
         guild_id = (await load_game(session, game_id, actor)).guild.discord_id
         zone = await zones.zone_for(session, actor, guild_id)
@@ -151,16 +129,21 @@ async def edit_answer(
     if form.description != before.description:
         given["description"] = form.description
     if form.when.strip() != before.when:
-        given["scheduled_at"] = await _read_when(form, zone, checks)
+        given["scheduled_at"] = await read_when(form, zone, checks)
     if form.seats.strip() != before.seats:
         given["max_players"] = checks.run(parse_seats, form.seats)
     if checks.problems:
-        _check_fields(checks, form, "")
+        check_fields(checks, form, "")
         checks.raise_any()
     async with get_db_session() as session:
         changes = games.GameChanges(**given)
-        game = await games.update_game(session, actor, game_id, changes, version)
-        return Answer(confirmation("Updated", game, zone), game.id)
+        if scope == "following" and given:  # nothing changed: no reason to split the series
+            game = await series.update_following(session, actor, game_id, changes, version)
+            verb = "Updated this and the following games of"
+        else:
+            game = await games.update_game(session, actor, game_id, changes, version)
+            verb = "Updated"
+        return Answer(confirmation(verb, game, zone), game.id)
 
 
 async def cancel_answer(actor: Actor, game_id: int, reason: str | None) -> Answer:
@@ -174,13 +157,15 @@ async def cancel_answer(actor: Actor, game_id: int, reason: str | None) -> Answe
     )
 
 
-async def edit_form(actor: Actor, game_id: int) -> tuple[GameForm, int, str]:
+async def edit_form(actor: Actor, game_id: int, scope: Scope = "this") -> tuple[GameForm, int, str]:
     """The modal's prefill for a game the actor may change, its version and its title."""
     async with get_db_session() as session:
         game = await load_game(session, game_id, actor)
         check_can_manage(actor, game)
         if game.status in status.FINAL:
             raise ValidationError(f"a {game.status.value.lower()} game cannot be edited")
+        if scope == "following" and game.series_id is None:
+            raise ValidationError(NOT_A_SERIES, "scope")
         zone = await zones.zone_for(session, actor, game.guild.discord_id)
         form = GameForm(
             title=game.title,
@@ -299,11 +284,11 @@ class GameModal(discord.ui.Modal):
         await self.submitted(interaction, self.form())
 
 
-async def open_edit_modal(interaction: Interaction, game_id: int) -> None:
+async def open_edit_modal(interaction: Interaction, game_id: int, scope: Scope = "this") -> None:
     """The game's modal, prefilled; or a private note why the actor cannot edit it."""
     actor = actor_from(interaction)
     try:
-        before, version, title = await edit_form(actor, game_id)
+        before, version, title = await edit_form(actor, game_id, scope)
     except GameSchedulerError as error:
         await interaction.response.send_message(
             problems_text(error, "Can't edit this game:"), ephemeral=True
@@ -311,10 +296,11 @@ async def open_edit_modal(interaction: Interaction, game_id: int) -> None:
         return
 
     async def submitted(submit: Interaction, form: GameForm) -> None:
-        work = edit_answer(actor_from(submit), game_id, form, before, version)
+        work = edit_answer(actor_from(submit), game_id, form, before, version, scope)
         await send_answer(submit, work, "Nothing was changed:")
 
-    await interaction.response.send_modal(GameModal(f"Edit: {title}"[:45], before, submitted))
+    heading = f"Edit: {title}" if scope == "this" else f"Edit from here on: {title}"
+    await interaction.response.send_modal(GameModal(heading[:45], before, submitted))
 
 
 async def game_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
@@ -341,27 +327,44 @@ def add_hosting_commands(group: app_commands.Group) -> None:
     @app_commands.describe(
         reminders='Minutes before the start, e.g. "60, 15"; "none"; blank for the channel\'s',
         place="Where you play (a table, a voice channel, an address)",
+        template="Start from one of the server's templates",
+        source="Start from one of your games (posted again, a week on)",
     )
+    @app_commands.rename(source="from")
+    @app_commands.autocomplete(template=template_choices, source=source_choices)
     async def create_command(
         interaction: Interaction,
         reminders: app_commands.Range[str, 1, 100] | None = None,
         place: app_commands.Range[str, 1, rules.LOCATION_MAX] | None = None,
+        template: int | None = None,
+        source: int | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         assert interaction.channel_id is not None
         guild_id, channel_id = interaction.guild_id, interaction.channel_id
+        try:
+            prefill, base = await create_form(actor_from(interaction), guild_id, template, source)
+        except GameSchedulerError as error:
+            await interaction.response.send_message(
+                problems_text(error, "Can't start from that:"), ephemeral=True
+            )
+            return
 
         async def submitted(submit: Interaction, form: GameForm) -> None:
-            work = create_answer(actor_from(submit), guild_id, channel_id, form, reminders, place)
+            actor = actor_from(submit)
+            work = create_answer(actor, guild_id, channel_id, form, reminders, place, base)
             await send_answer(submit, work, "The game was not posted:")
 
-        await interaction.response.send_modal(GameModal("New game", GameForm(), submitted))
+        await interaction.response.send_modal(GameModal("New game", prefill, submitted))
 
     @group.command(name="edit", description="Change one of your games")
-    @app_commands.describe(game="One of your upcoming games")
+    @app_commands.describe(
+        game="One of your upcoming games",
+        scope="For a series: this game only, or this one and every following one",
+    )
     @app_commands.autocomplete(game=game_choices)
-    async def edit_command(interaction: Interaction, game: int) -> None:
-        await open_edit_modal(interaction, game)
+    async def edit_command(interaction: Interaction, game: int, scope: Scope = "this") -> None:
+        await open_edit_modal(interaction, game, scope)
 
     @group.command(name="cancel", description="Cancel one of your games")
     @app_commands.describe(game="One of your upcoming games", reason="Told to the players")

@@ -1,8 +1,8 @@
-"""The games a host can pick from in Discord: their own upcoming games in one server."""
+"""The games a host can pick from in Discord: their own games in one server."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.domain.permissions import Actor, can_see
@@ -30,8 +30,30 @@ async def hosted_upcoming(
         .order_by(Game.scheduled_at, Game.id)
         .limit(CHOICES_MAX)
     )
+    return list((await session.scalars(_titled(stmt, query))).all())
+
+
+async def hosted_recent(
+    session: AsyncSession, actor: Actor, guild_discord_id: int, query: str = ""
+) -> list[Game]:
+    """The actor's games in this server whatever their status, latest start first (to copy)."""
+    if not can_see(actor, guild_discord_id):
+        return []
+    stmt = (
+        select(Game)
+        .join(Guild, Guild.id == Game.guild_id)
+        .join(User, User.id == Game.host_id)
+        .where(Guild.discord_id == guild_discord_id, User.discord_id == actor.discord_id)
+        .order_by(Game.scheduled_at.desc(), Game.id.desc())
+        .limit(CHOICES_MAX)
+    )
+    return list((await session.scalars(_titled(stmt, query))).all())
+
+
+def _titled(stmt: Select[Game], query: str) -> Select[Game]:
+    """Only games whose title holds ``query`` (case-insensitive, taken literally)."""
     needle = query.strip().lower()
-    if needle:
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(func.lower(Game.title).like(f"%{escaped}%", escape="\\"))
-    return list((await session.scalars(stmt)).all())
+    if not needle:
+        return stmt
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return stmt.where(func.lower(Game.title).like(f"%{escaped}%", escape="\\"))

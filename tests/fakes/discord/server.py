@@ -15,6 +15,7 @@ from tests.fakes.discord.state import APP_ID, FakeDiscordState, RecordedRequest
 
 OPTION_TYPES = {str: 3, int: 4, bool: 5}
 SUBCOMMAND = 1
+ROLE_OPTION = 8
 MODAL = 9  # interaction response: open a modal
 AUTOCOMPLETE_RESULT = 8  # interaction response: autocomplete choices
 APPLICATION_COMMAND_AUTOCOMPLETE = 4  # interaction type
@@ -240,19 +241,39 @@ class FakeDiscord:
         return interaction
 
     async def command(
-        self, user_id: int, guild_id: int, channel_id: int, name: str, **options: Any
+        self,
+        user_id: int,
+        guild_id: int,
+        channel_id: int,
+        name: str,
+        *,
+        roles: dict[str, int] | None = None,
+        **options: Any,
     ) -> FakeInteraction:
-        """A user runs a slash command; returns once they see the answer."""
+        """A user runs a slash command; returns once they see the answer.
+
+        ``roles`` are role options, sent resolved as Discord does.
+        """
         command = next(c for c in self.state.commands if c["name"] == name)
+        given = [
+            {"name": key, "type": OPTION_TYPES[type(value)], "value": value}
+            for key, value in options.items()
+        ]
+        resolved: dict[str, dict[str, Any]] = {"roles": {}}
+        guild_roles = self.state.guilds[guild_id].roles
+        for key, role_id in (roles or {}).items():
+            given.append({"name": key, "type": ROLE_OPTION, "value": str(role_id)})
+            role_name, permissions = guild_roles[role_id]
+            resolved["roles"][str(role_id)] = self.state.role_payload(
+                role_id, role_name, permissions, list(guild_roles).index(role_id)
+            )
         data = {
             "id": command["id"],
             "name": name,
             "type": 1,
             "guild_id": str(guild_id),
-            "options": [
-                {"name": key, "type": OPTION_TYPES[type(value)], "value": value}
-                for key, value in options.items()
-            ],
+            "options": given,
+            "resolved": resolved,
         }
         interaction = await self._interact(2, guild_id, channel_id, user_id, data)
         await asyncio.wait_for(interaction.answered.wait(), 5.0)

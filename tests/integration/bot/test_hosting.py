@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select, update
 
 from game_scheduler.database import get_db_session
-from game_scheduler.models import Game, GameStatus, Guild, User, utcnow
+from game_scheduler.models import Game, GameSeries, GameStatus, Guild, User, utcnow
 from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord.server import MODAL
 from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, create_game, member, player_id
+from tests.support.series import create_weekly
 
 FORMS = ("2026-12-05 20:00", "tomorrow 8pm", "fri 20:00", "in 2h")
 
@@ -257,3 +259,78 @@ async def test_autocomplete_lists_only_the_hosts_upcoming_games(bot, fake_discor
     names = [c["name"].split(" · ")[0] for c in everything.choices]
     assert names == ["Sooner game", "Later game"]
     assert [c["value"] for c in typed.choices] == [soon.id]
+
+
+async def test_edit_following_on_a_series_game_splits_the_series_as_the_web_does(bot, fake_discord):
+    await set_zones()
+    plan, first_id = await create_weekly(hours_ahead=48)
+
+    opened = await fake_discord.subcommand(
+        HOST_ID, GUILD_ID, CHANNEL_ID, "game", "edit", game=first_id, scope="following"
+    )
+    saved = await fake_discord.submit_modal(
+        HOST_ID, GUILD_ID, CHANNEL_ID, opened, {"Title": "Tuesday D&D (new campaign)"}
+    )
+
+    assert opened.modal["title"].startswith("Edit from here on:")
+    assert saved.text.startswith("Updated this and the following games of")
+    async with get_db_session() as session:
+        game = await session.get(Game, first_id)
+        assert game is not None
+        assert game.title == "Tuesday D&D (new campaign)"
+        new_plan = await session.get(GameSeries, game.series_id)
+        old_plan = await session.get(GameSeries, plan.id)
+    assert new_plan is not None
+    assert old_plan is not None
+    assert new_plan.id != plan.id
+    assert new_plan.title == "Tuesday D&D (new campaign)"
+    assert old_plan.title == "Tuesday D&D"
+
+
+async def test_edit_following_is_refused_for_a_game_outside_a_series(bot, fake_discord):
+    game = await create_game(title="One-off", minutes_ahead=600)
+
+    answer = await fake_discord.subcommand(
+        HOST_ID, GUILD_ID, CHANNEL_ID, "game", "edit", game=game.id, scope="following"
+    )
+
+    assert answer.ephemeral
+    assert answer.text.startswith("Can't edit this game:")
+    assert "not part of a series" in answer.text
+    assert all(c["type"] != MODAL for c in answer.callbacks)
+
+
+async def test_edit_this_on_a_series_game_keeps_the_series(bot, fake_discord):
+    await set_zones()
+    plan, first_id = await create_weekly(hours_ahead=48)
+
+    opened = await fake_discord.subcommand(
+        HOST_ID, GUILD_ID, CHANNEL_ID, "game", "edit", game=first_id, scope="this"
+    )
+    await fake_discord.submit_modal(HOST_ID, GUILD_ID, CHANNEL_ID, opened, {"Seats": "3"})
+
+    async with get_db_session() as session:
+        game = await session.get(Game, first_id)
+        stored_plan = await session.get(GameSeries, plan.id)
+    assert game is not None
+    assert stored_plan is not None
+    assert (game.series_id, game.max_players) == (plan.id, 3)
+    assert stored_plan.max_players == 4
+
+
+async def test_edit_following_without_a_change_leaves_the_series_whole(bot, fake_discord):
+    await set_zones()
+    plan, first_id = await create_weekly(hours_ahead=48)
+
+    opened = await fake_discord.subcommand(
+        HOST_ID, GUILD_ID, CHANNEL_ID, "game", "edit", game=first_id, scope="following"
+    )
+    await fake_discord.submit_modal(HOST_ID, GUILD_ID, CHANNEL_ID, opened, {})
+
+    async with get_db_session() as session:
+        game = await session.get(Game, first_id)
+        stored_plan = await session.get(GameSeries, plan.id)
+    assert game is not None
+    assert stored_plan is not None
+    assert game.series_id == plan.id
+    assert stored_plan.ended_at is None

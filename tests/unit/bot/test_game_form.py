@@ -2,7 +2,7 @@
 
 import pytest
 
-from game_scheduler.bot.hosting import parse_seats, problems_text
+from game_scheduler.bot.game_form import parse_seats, problems_text
 from game_scheduler.errors import NotAllowed, ValidationError
 
 
