@@ -93,23 +93,30 @@ def read_defaults(values: Values, errors: Errors) -> dict[str, Any]:
     return changes
 
 
-def inherited(guild: Guild | None) -> dict[str, str]:
-    """What a blank field means: the server's setting on a channel, else the built-in default."""
+def inherited(*levels: Guild | Channel) -> dict[str, str]:
+    """What a blank field means: the first of ``levels`` (nearest first) that sets it, else the
+    built-in default; as words for the form's hints."""
     settings = get_settings()
-    own = stored_values(guild) if guild is not None else dict.fromkeys(FIELDS, "")
-    mode = own["seat_mode"] or settings.seat_mode
-    window = int(own["offer_window_minutes"] or settings.offer_window_minutes)
-    frees = FLAGS[own["reconfirm_frees_seat"]]
-    deadline = own["quorum_deadline_minutes"] or settings.default_quorum_deadline_minutes
-    action = own["quorum_action"] or settings.default_quorum_action
-    nudge = int(own["quorum_nudge_minutes"] or settings.default_quorum_nudge_minutes)
-    if frees is None:
-        frees = settings.reconfirm_frees_seat
+    defaults: Values = {
+        "seat_mode": settings.seat_mode,
+        "offer_window_minutes": str(settings.offer_window_minutes),
+        "reconfirm_frees_seat": "yes" if settings.reconfirm_frees_seat else "no",
+        "quorum_deadline_minutes": _number(settings.default_quorum_deadline_minutes),
+        "quorum_action": settings.default_quorum_action,
+        "quorum_nudge_minutes": str(settings.default_quorum_nudge_minutes),
+    }
+    stored = [stored_values(level) for level in levels]
+    value = {name: next((s[name] for s in stored if s[name]), defaults[name]) for name in FIELDS}
+    deadline, nudge = int(value["quorum_deadline_minutes"] or 0), int(value["quorum_nudge_minutes"])
     return {
-        "seat_mode": SEAT_MODE_TEXTS.get(mode, mode),
-        "offer_window_minutes": f"{window} min",
-        "reconfirm_frees_seat": "the seat is freed" if frees else "the player keeps the seat",
-        "quorum_deadline_minutes": f"{deadline} min" if int(deadline or 0) else "no deadline",
-        "quorum_action": ACTION_TEXTS.get(action, action),
+        "seat_mode": SEAT_MODE_TEXTS.get(value["seat_mode"], value["seat_mode"]),
+        "offer_window_minutes": f"{value['offer_window_minutes']} min",
+        "reconfirm_frees_seat": (
+            "the seat is freed"
+            if value["reconfirm_frees_seat"] == "yes"
+            else "the player keeps the seat"
+        ),
+        "quorum_deadline_minutes": f"{deadline} min" if deadline else "no deadline",
+        "quorum_action": ACTION_TEXTS.get(value["quorum_action"], value["quorum_action"]),
         "quorum_nudge_minutes": f"{nudge} min" if nudge else "no call",
     }

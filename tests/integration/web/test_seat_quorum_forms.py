@@ -10,7 +10,14 @@ from sqlalchemy import select
 
 from game_scheduler.database import get_db_session
 from game_scheduler.models import Channel, Guild, utcnow
-from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, create_game, member
+from tests.support.factories import (
+    CHANNEL_ID,
+    GUILD_ID,
+    HOST_ID,
+    create_game,
+    member,
+    seed_channel,
+)
 from tests.support.web import (
     all_games,
     csrf_for,
@@ -173,6 +180,9 @@ async def test_channel_overrides_seats_and_quorum_and_blank_inherits_the_servers
         channel.quorum_action,
         channel.quorum_nudge_minutes,
     ) == (1440, "cancel", 120)
+    listed = await manager.get(SERVER_URL)
+    assert "· freed seats given at once" in listed.text
+    assert "· quorum deadline 1440 min before" in listed.text
     page = await manager.get(CHANNEL_URL)
     assert selected(page.text, "seat_mode") == "instant"
     assert selected(page.text, "reconfirm_frees_seat") == "no"
@@ -217,6 +227,7 @@ GAME_SETTINGS = {
 async def test_create_keeps_the_games_own_settings_and_blank_inherits(host):
     page = await host.get(f"/servers/{GUILD_ID}/games/new")
     assert "data-game-settings" in page.text
+    assert "these apply to its first game only" in page.text
     assert selected(page.text, "seat_mode") == ""
     csrf = await csrf_for(host)
     made = await host.post(
@@ -272,8 +283,12 @@ async def test_edit_shows_and_changes_the_games_settings(host):
     game = await create_game(
         quorum_deadline_minutes=60, seat_mode="offer", offer_window_minutes=15, remind_maybe=False
     )
+    await seed_channel(remind_maybe=True, quorum_deadline_minutes=30)  # the server's
     page = await host.get(f"/games/{game.id}/edit")
     assert input_value(page.text, "quorum_deadline_minutes") == "60"
+    assert "Leave empty for the channel's or server's (30 min); 0 for no deadline." in page.text
+    assert '<option value="">As the channel or server: give it at once</option>' in page.text
+    assert '<option value="">As the channel or server: yes</option>' in page.text
     assert selected(page.text, "seat_mode") == "offer"
     assert input_value(page.text, "offer_window_minutes") == "15"
     assert selected(page.text, "remind_maybe") == "no"

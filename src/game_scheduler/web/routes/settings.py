@@ -47,7 +47,7 @@ def _render_guild(
         "form": form,
         "default_max_players": get_settings().default_max_players,
         "zone_names": zone_names(),
-        "inherited": inherited(None),
+        "inherited": inherited(),
     }
     return render(request, "settings.html", context, viewer=principal, status=status)
 
