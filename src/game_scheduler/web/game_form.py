@@ -89,6 +89,16 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+def setting_values(game: Game) -> Values:
+    """The game's own settings as the form shows them (blank: inherited)."""
+    return {
+        "quorum_deadline_minutes": _number(game.quorum_deadline_minutes),
+        "seat_mode": game.seat_mode or "",
+        "offer_window_minutes": _number(game.offer_window_minutes),
+        "remind_maybe": FLAG_VALUES[game.remind_maybe],
+    }
+
+
 def _same_minute(a: datetime, b: datetime) -> bool:
     return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
 
@@ -127,10 +137,7 @@ class GameForm:
             max_players=str(game.max_players),
             min_players=str(game.min_players),
             reminder_offsets=offsets_value(game.reminder_offsets),
-            quorum_deadline_minutes=_number(game.quorum_deadline_minutes),
-            seat_mode=game.seat_mode or "",
-            offer_window_minutes=_number(game.offer_window_minutes),
-            remind_maybe=FLAG_VALUES[game.remind_maybe],
+            **setting_values(game),
             version=str(game.version),
         )
         return cls(values, from_utc=not zone)

@@ -13,7 +13,7 @@ from game_scheduler.services.auth.principal import Principal
 from game_scheduler.services.loading import load_game
 from game_scheduler.services.templates import GameDefaults
 from game_scheduler.web.forms import local_value, offsets_value
-from game_scheduler.web.game_form import GameForm
+from game_scheduler.web.game_form import GameForm, setting_values
 
 
 def form_of_defaults(defaults: GameDefaults, channel_ids: set[str], zone: str = "") -> GameForm:
@@ -62,5 +62,7 @@ async def prefilled(
         game = await load_game(db, int(from_game), actor)
         if game.guild.discord_id != guild_id:
             raise NotFound(f"game {from_game} not found in this server")
-        return form_of_defaults(templates.defaults_of_game(game, utcnow()), channel_ids)
+        form = form_of_defaults(templates.defaults_of_game(game, utcnow()), channel_ids)
+        form.values.update(setting_values(game))  # a duplicate keeps its quorum and seat rules
+        return form
     return None

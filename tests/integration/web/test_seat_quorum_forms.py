@@ -347,3 +347,13 @@ async def test_game_page_says_when_freed_seats_are_offered(host, manager):
     own = await create_game(title="Own", seat_mode="instant")
     page = await host.get(f"/games/{own.id}")
     assert "data-seat-mode" not in page.text
+
+
+async def test_a_duplicate_keeps_the_games_own_settings(host):
+    original = await create_game(quorum_deadline_minutes=0, seat_mode="offer", remind_maybe=True)
+    filled = await host.get(f"/servers/{GUILD_ID}/games/new?from={original.id}")
+    assert filled.status_code == 200
+    assert input_value(filled.text, "quorum_deadline_minutes") == "0"
+    assert selected(filled.text, "seat_mode") == "offer"
+    assert input_value(filled.text, "offer_window_minutes") == ""
+    assert selected(filled.text, "remind_maybe") == "yes"
