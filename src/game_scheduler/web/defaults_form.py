@@ -22,14 +22,6 @@ FIELDS = SEAT_FIELDS + QUORUM_FIELDS
 # A yes/no setting that may also be left to the level above.
 FLAGS: dict[str, bool | None] = {"": None, INHERIT: None, "yes": True, "no": False}
 FLAG_VALUES = {None: "", True: "yes", False: "no"}
-LABELS = {
-    "seat_mode": "Freed seats",
-    "offer_window_minutes": "Time to accept a seat",
-    "reconfirm_frees_seat": "Unanswered re-confirmation",
-    "quorum_deadline_minutes": "Quorum deadline",
-    "quorum_action": "Short of players at the deadline",
-    "quorum_nudge_minutes": "Call for players",
-}
 SEAT_MODE_TEXTS = {"offer": "offer it with a time to accept", "instant": "give it at once"}
 ACTION_TEXTS = {"cancel": "cancel the game", "ask_host": "ask the host"}
 

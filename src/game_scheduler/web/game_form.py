@@ -15,6 +15,7 @@ from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.models import Game, GameStatus, utcnow
 from game_scheduler.services.games import GameChanges, GameDraft
 from game_scheduler.services.settings import GuildView, describe_scope
+from game_scheduler.web.defaults_form import FLAG_VALUES, FLAGS, INHERIT
 from game_scheduler.web.forms import (
     FORM_ERROR,
     Errors,
@@ -35,8 +36,6 @@ TEXT_LIMITS = {
 }
 # Per-game settings; blank leaves each to the channel, then the server.
 SETTING_FIELDS = ("quorum_deadline_minutes", "seat_mode", "offer_window_minutes", "remind_maybe")
-FLAGS: dict[str, bool | None] = {"": None, "inherit": None, "yes": True, "no": False}
-FLAG_VALUES = {None: "", True: "yes", False: "no"}
 FIELDS = (
     "channel_discord_id",
     *TEXT_FIELDS,
@@ -175,7 +174,7 @@ class GameForm:
         mode = self.values["seat_mode"].strip()
         if mode in {m.value for m in SeatMode}:
             found["seat_mode"] = mode
-        elif mode not in ("", "inherit"):
+        elif mode not in ("", INHERIT):
             self.errors["seat_mode"] = "choose offer, instant or the channel's"
         maybe = self.values["remind_maybe"].strip()
         if maybe in FLAGS:
