@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.checks import Checks
@@ -88,7 +89,20 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def setting_values(game: Game) -> Values:
+class OwnSettings(Protocol):
+    """A game, or the defaults of a new one: its own settings (None: inherited)."""
+
+    @property
+    def quorum_deadline_minutes(self) -> int | None: ...
+    @property
+    def seat_mode(self) -> str | None: ...
+    @property
+    def offer_window_minutes(self) -> int | None: ...
+    @property
+    def remind_maybe(self) -> bool | None: ...
+
+
+def setting_values(game: OwnSettings) -> Values:
     """The game's own settings as the form shows them (blank: inherited)."""
     return {
         "quorum_deadline_minutes": _number(game.quorum_deadline_minutes),

@@ -33,6 +33,7 @@ def form_of_defaults(defaults: GameDefaults, channel_ids: set[str], zone: str = 
         signup_instructions=defaults.signup_instructions,
         min_players=str(defaults.min_players),
         reminder_offsets=offsets_value(defaults.reminder_offsets),
+        **setting_values(defaults),
     )
     if defaults.duration_minutes is not None:
         values["duration_minutes"] = str(defaults.duration_minutes)
@@ -62,7 +63,5 @@ async def prefilled(
         game = await load_game(db, int(from_game), actor)
         if game.guild.discord_id != guild_id:
             raise NotFound(f"game {from_game} not found in this server")
-        form = form_of_defaults(templates.defaults_of_game(game, utcnow()), channel_ids)
-        form.values.update(setting_values(game))  # a duplicate keeps its quorum and seat rules
-        return form
+        return form_of_defaults(templates.defaults_of_game(game, utcnow()), channel_ids)
     return None
