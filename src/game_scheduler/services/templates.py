@@ -65,6 +65,12 @@ class GameDefaults:
     min_players: int = 1
     reminder_offsets: list[int] | None = None
     ping_role_id: int | None = None
+    # A game's own rules (None: inherited); a duplicate keeps them, templates have none.
+    quorum_deadline_minutes: int | None = None
+    seat_mode: str | None = None
+    offer_window_minutes: int | None = None
+    reconfirm_frees_seat: bool | None = None
+    remind_maybe: bool | None = None
 
     def draft(self, channel_discord_id: int, scheduled_at: datetime) -> games.GameDraft:
         """The game to post from these defaults, in that channel at that time."""
@@ -79,6 +85,11 @@ class GameDefaults:
             max_players=self.max_players,
             min_players=self.min_players,
             reminder_offsets=self.reminder_offsets,
+            quorum_deadline_minutes=self.quorum_deadline_minutes,
+            seat_mode=self.seat_mode,
+            offer_window_minutes=self.offer_window_minutes,
+            reconfirm_frees_seat=self.reconfirm_frees_seat,
+            remind_maybe=self.remind_maybe,
         )
 
 
@@ -257,6 +268,11 @@ def defaults_of_game(game: Game, now: datetime) -> GameDefaults:
         max_players=game.max_players,
         min_players=game.min_players,
         reminder_offsets=game.reminder_offsets,
+        quorum_deadline_minutes=game.quorum_deadline_minutes,
+        seat_mode=game.seat_mode,
+        offer_window_minutes=game.offer_window_minutes,
+        reconfirm_frees_seat=game.reconfirm_frees_seat,
+        remind_maybe=game.remind_maybe,
     )
 
 

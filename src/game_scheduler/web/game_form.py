@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from game_scheduler.domain import games as rules
 from game_scheduler.domain.checks import Checks
+from game_scheduler.domain.offers import SeatMode, check_window_minutes
 from game_scheduler.domain.permissions import Actor, can_host
+from game_scheduler.domain.quorum import validate_deadline
 from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.models import Game, GameStatus, utcnow
 from game_scheduler.services.games import GameChanges, GameDraft
 from game_scheduler.services.settings import GuildView, describe_scope
+from game_scheduler.web.defaults_form import FLAG_VALUES, FLAGS, INHERIT
 from game_scheduler.web.forms import (
     FORM_ERROR,
     Errors,
@@ -31,6 +35,8 @@ TEXT_LIMITS = {
     "location": rules.LOCATION_MAX,
     "signup_instructions": rules.TEXT_MAX,
 }
+# Per-game settings; blank leaves each to the channel, then the server.
+SETTING_FIELDS = ("quorum_deadline_minutes", "seat_mode", "offer_window_minutes", "remind_maybe")
 FIELDS = (
     "channel_discord_id",
     *TEXT_FIELDS,
@@ -41,6 +47,7 @@ FIELDS = (
     "max_players",
     "min_players",
     "reminder_offsets",
+    *SETTING_FIELDS,
     "version",
 )
 
@@ -76,6 +83,33 @@ def channel_choices(view: GuildView, actor: Actor) -> list[ChannelChoice]:
             )
         )
     return choices
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+class OwnSettings(Protocol):
+    """A game, or the defaults of a new one: its own settings (None: inherited)."""
+
+    @property
+    def quorum_deadline_minutes(self) -> int | None: ...
+    @property
+    def seat_mode(self) -> str | None: ...
+    @property
+    def offer_window_minutes(self) -> int | None: ...
+    @property
+    def remind_maybe(self) -> bool | None: ...
+
+
+def setting_values(game: OwnSettings) -> Values:
+    """The game's own settings as the form shows them (blank: inherited)."""
+    return {
+        "quorum_deadline_minutes": _number(game.quorum_deadline_minutes),
+        "seat_mode": game.seat_mode or "",
+        "offer_window_minutes": _number(game.offer_window_minutes),
+        "remind_maybe": FLAG_VALUES[game.remind_maybe],
+    }
 
 
 def _same_minute(a: datetime, b: datetime) -> bool:
@@ -116,6 +150,7 @@ class GameForm:
             max_players=str(game.max_players),
             min_players=str(game.min_players),
             reminder_offsets=offsets_value(game.reminder_offsets),
+            **setting_values(game),
             version=str(game.version),
         )
         return cls(values, from_utc=not zone)
@@ -147,6 +182,31 @@ class GameForm:
         for field_name, message in checks.problems:
             self.errors.setdefault(field_name or FORM_ERROR, message)
 
+    def settings(self) -> dict[str, object]:
+        """The per-game settings for the service (None: inherited); problems filed by field."""
+        found: dict[str, object] = {"seat_mode": None}
+        mode = self.values["seat_mode"].strip()
+        if mode in {m.value for m in SeatMode}:
+            found["seat_mode"] = mode
+        elif mode not in ("", INHERIT):
+            self.errors["seat_mode"] = "choose offer, instant or the channel's"
+        maybe = self.values["remind_maybe"].strip()
+        if maybe in FLAGS:
+            found["remind_maybe"] = FLAGS[maybe]
+        else:
+            self.errors["remind_maybe"] = "choose yes, no or the channel's"
+        checks = Checks()
+        deadline = parse_int(self.values, "quorum_deadline_minutes", self.errors)
+        if deadline is not None:
+            checks.run(validate_deadline, deadline)
+        window = parse_int(self.values, "offer_window_minutes", self.errors)
+        if window is not None:
+            checks.run(check_window_minutes, window)
+        for field_name, message in checks.problems:
+            self.errors.setdefault(field_name or FORM_ERROR, message)
+        found.update(quorum_deadline_minutes=deadline, offer_window_minutes=window)
+        return found
+
     def draft(self, default_max_players: int | None = None) -> GameDraft | None:
         """The new game for the service, or None when a field cannot even be read.
 
@@ -162,16 +222,20 @@ class GameForm:
         offsets = parse_offsets(self.values, "reminder_offsets", self.errors)
         cap = default_max_players if max_players is None else max_players
         self.check_rules(start, duration, cap, min_players, offsets)
+        settings = self.settings()
         if self.errors or start is None:
             return None
-        return GameDraft(
-            channel_discord_id=int(channel),
-            scheduled_at=start,
-            duration_minutes=duration,
-            max_players=max_players,
-            min_players=1 if min_players is None else min_players,
-            reminder_offsets=offsets,
-            **{name: self.values[name] for name in TEXT_FIELDS},
+        return GameDraft.model_validate(
+            {
+                **settings,
+                "channel_discord_id": int(channel),
+                "scheduled_at": start,
+                "duration_minutes": duration,
+                "max_players": max_players,
+                "min_players": 1 if min_players is None else min_players,
+                "reminder_offsets": offsets,
+                **{name: self.values[name] for name in TEXT_FIELDS},
+            }
         )
 
     def changes(self, game: Game) -> tuple[GameChanges, int | None] | None:
@@ -195,6 +259,7 @@ class GameForm:
             if start is not None and not _same_minute(start, game.scheduled_at):
                 new_start = fields["scheduled_at"] = start
         self.check_rules(new_start, duration, max_players, min_players, offsets)
+        fields.update(self.settings())
         if self.errors:
             return None
         return GameChanges.model_validate(fields), version

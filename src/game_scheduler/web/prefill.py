@@ -13,7 +13,7 @@ from game_scheduler.services.auth.principal import Principal
 from game_scheduler.services.loading import load_game
 from game_scheduler.services.templates import GameDefaults
 from game_scheduler.web.forms import local_value, offsets_value
-from game_scheduler.web.game_form import GameForm
+from game_scheduler.web.game_form import GameForm, setting_values
 
 
 def form_of_defaults(defaults: GameDefaults, channel_ids: set[str], zone: str = "") -> GameForm:
@@ -33,6 +33,7 @@ def form_of_defaults(defaults: GameDefaults, channel_ids: set[str], zone: str = 
         signup_instructions=defaults.signup_instructions,
         min_players=str(defaults.min_players),
         reminder_offsets=offsets_value(defaults.reminder_offsets),
+        **setting_values(defaults),
     )
     if defaults.duration_minutes is not None:
         values["duration_minutes"] = str(defaults.duration_minutes)

@@ -11,6 +11,8 @@ from game_scheduler.domain.zones import check_zone
 from game_scheduler.errors import ValidationError
 from game_scheduler.models import Channel, Guild
 from game_scheduler.services.settings import ChannelSettingsChanges, GuildSettingsChanges
+from game_scheduler.web.defaults_form import FIELDS as DEFAULTS_FIELDS
+from game_scheduler.web.defaults_form import read_defaults, stored_values
 from game_scheduler.web.deps import FormPost
 from game_scheduler.web.forms import (
     Errors,
@@ -54,6 +56,7 @@ def guild_form(guild: Guild) -> SettingsForm:
         "timezone": guild.timezone or "",
         **ping_values(guild),
         "remind_maybe": "1" if guild.remind_maybe else "",
+        **stored_values(guild),
     }
     roles = {
         "host_role_ids": set(guild.host_role_ids),
@@ -71,6 +74,7 @@ def channel_form(channel: Channel) -> SettingsForm:
         "host_roles_inherit": "1" if channel.host_role_ids is None else "",
         **ping_values(channel),
         "remind_maybe": TRISTATE_VALUES[channel.remind_maybe],
+        **stored_values(channel),
     }
     return SettingsForm(values, {"host_role_ids": set(channel.host_role_ids or [])})
 
@@ -97,9 +101,10 @@ def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | N
     """The form as sent, and the changes for the service when every field could be read."""
     form = _posted(
         post,
-        ("reminder_offsets", "default_max_players", "timezone", "remind_maybe"),
+        ("reminder_offsets", "default_max_players", "timezone", "remind_maybe", *DEFAULTS_FIELDS),
         ("host_role_ids", "manager_role_ids"),
     )
+    defaults = read_defaults(form.values, form.errors)
     offsets = parse_offsets(form.values, "reminder_offsets", form.errors)
     cap = parse_int(form.values, "default_max_players", form.errors)
     pings = read_pings(post, form.values, form.errors, channel=False)
@@ -119,6 +124,7 @@ def posted_guild(post: FormPost) -> tuple[SettingsForm, GuildSettingsChanges | N
         manager_role_ids=form.picked("manager_role_ids"),
         timezone=zone or None,
         remind_maybe=True if form.values["remind_maybe"] else None,
+        **defaults,
     )
     return form, changes
 
@@ -133,9 +139,11 @@ def posted_channel(post: FormPost) -> tuple[SettingsForm, ChannelSettingsChanges
             "default_max_players",
             "host_roles_inherit",
             "remind_maybe",
+            *DEFAULTS_FIELDS,
         ),
         ("host_role_ids",),
     )
+    defaults = read_defaults(form.values, form.errors)
     remind_maybe = TRISTATE.get(form.values["remind_maybe"])
     if form.values["remind_maybe"] not in TRISTATE:
         form.errors["remind_maybe"] = "choose the server's setting, yes or no"
@@ -152,5 +160,6 @@ def posted_channel(post: FormPost) -> tuple[SettingsForm, ChannelSettingsChanges
         default_max_players=cap,
         host_role_ids=None if form.values["host_roles_inherit"] else form.picked("host_role_ids"),
         remind_maybe=remind_maybe,
+        **defaults,
     )
     return form, changes

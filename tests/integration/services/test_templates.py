@@ -78,3 +78,28 @@ async def test_two_saves_of_one_name_at_once_keep_one(pg_db_url):
     assert sorted(results) == ["saved", "this server already has a template of that name"]
     async with get_db_session() as db:
         assert len(await templates.list_templates(db, MANAGER, GUILD_ID)) == 1
+
+
+async def test_a_duplicate_keeps_the_games_own_rules(db_url):
+    await seed_channel()
+    original = await create_game(
+        quorum_deadline_minutes=0,
+        seat_mode="offer",
+        offer_window_minutes=12,
+        reconfirm_frees_seat=True,
+        remind_maybe=False,
+    )
+    async with get_db_session() as db:
+        copy = await templates.duplicate_game(db, member(HOST_ID), original.id)
+    assert (copy.quorum_deadline_minutes, copy.seat_mode, copy.offer_window_minutes) == (
+        0,
+        "offer",
+        12,
+    )
+    assert (copy.reconfirm_frees_seat, copy.remind_maybe) == (True, False)
+    inherits = await create_game(title="Inherits")
+    async with get_db_session() as db:
+        plain = await templates.duplicate_game(db, member(HOST_ID), inherits.id)
+    assert plain.quorum_deadline_minutes is None
+    assert plain.seat_mode is None
+    assert plain.remind_maybe is None

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from game_scheduler.config import get_settings
+from game_scheduler.domain.rsvp import remind_maybe
 from game_scheduler.domain.status import FINAL
 from game_scheduler.domain.zones import zone_names
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
@@ -14,6 +15,7 @@ from game_scheduler.models import GameTemplate
 from game_scheduler.services import games, queries, series, settings, templates, zones
 from game_scheduler.services.auth.principal import Principal
 from game_scheduler.services.reminders import inherited_offsets
+from game_scheduler.web.defaults_form import inherited
 from game_scheduler.web.deps import DashboardRoute, DbSession, DiscordId, GameId, Posted, Viewer
 from game_scheduler.web.flash import redirect
 from game_scheduler.web.forms import FORM_ERROR, add_error
@@ -51,6 +53,7 @@ def _render_new(
         "zone_names": zone_names(),
         "templates": templates or [],
         "repeat": repeat or RepeatForm.blank(),
+        "setting_defaults": None,  # the channel may change: the hints name no values
     }
     return render(request, "game_form.html", context, viewer=principal, status=status)
 
@@ -136,6 +139,12 @@ def _render_edit(
         "action": f"/games/{game.id}/edit",
         "form_url": f"/games/{game.id}/edit",
         "inherited_offsets": inherited_offsets(game.channel, game.guild),
+        "setting_defaults": {
+            **inherited(game.channel, game.guild),
+            "remind_maybe": "yes"
+            if remind_maybe(None, game.channel.remind_maybe, game.guild.remind_maybe)
+            else "no",
+        },
         "default_duration": get_settings().default_duration_minutes,
         "zone_names": zone_names(),
     }

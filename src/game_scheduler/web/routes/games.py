@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from game_scheduler.domain.rsvp import Response as Answer
 from game_scheduler.errors import Conflict, NotAllowed, ValidationError
 from game_scheduler.models import GameStatus
+from game_scheduler.seats.offers import policy_for
 from game_scheduler.services import calendar, games, queries, seat_offers, signups
 from game_scheduler.services.quorum import summarise
 from game_scheduler.services.reminders import offsets_for
@@ -30,6 +31,7 @@ async def game_page(
         "game": game,
         "offsets": offsets_for(game),
         "quorum": summarise(game, len(detail.confirmed)),
+        "seats": policy_for(game),
         "open": game.status is GameStatus.SCHEDULED,
         "feed_url": calendar.feed_url(principal.web_session.user.calendar_token),
         "my_offers": await seat_offers.open_offers_for(db, game.id, principal.actor.discord_id),

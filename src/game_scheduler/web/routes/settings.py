@@ -10,6 +10,7 @@ from game_scheduler.errors import ValidationError
 from game_scheduler.models import Channel
 from game_scheduler.services import settings
 from game_scheduler.services.auth.principal import Principal
+from game_scheduler.web.defaults_form import inherited
 from game_scheduler.web.deps import DashboardRoute, DbSession, DiscordId, Posted, Viewer
 from game_scheduler.web.flash import redirect
 from game_scheduler.web.forms import add_error
@@ -46,6 +47,7 @@ def _render_guild(
         "form": form,
         "default_max_players": get_settings().default_max_players,
         "zone_names": zone_names(),
+        "inherited": inherited(),
     }
     return render(request, "settings.html", context, viewer=principal, status=status)
 
@@ -91,6 +93,7 @@ def _render_channel(
         "channel": channel,
         "form": form,
         "default_max_players": get_settings().default_max_players,
+        "inherited": inherited(view.guild),
     }
     return render(request, "channel_settings.html", context, viewer=principal, status=status)
 
