@@ -26,7 +26,7 @@ def dm_text(dm: SendDm) -> str:
         DmKind.ATTENDANCE: f"{title} ({at}) is over. Mark who came and who didn't show:",
         DmKind.CARRIED_OVER: (
             f"You played the last one, so you're confirmed for the next {title} ({at})."
-            " Can't make it? Press Leave on the announcement so someone else gets the seat."
+            " Can't make it? Press the button below so someone else gets the seat."
         ),
         **offer_lines(dm, title, at),
         DmKind.QUORUM_ON: f"{title} is on: it has its {dm.min_players or 1} players. See you {at}!",

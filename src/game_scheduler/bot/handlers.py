@@ -48,9 +48,10 @@ ROUTE_MENTION = "channel_mention"
 
 
 def _buttons(dm: SendDm) -> discord.ui.View | None:
-    """The buttons under a DM: "Can't make it" under a reminder, Accept / Pass or Keep / Can't
+    """The buttons under a DM: "Can't make it" under a reminder or a carried-over seat, Accept /
+    Pass or Keep / Can't
     under one that carries an open offer, Cancel / Keep under the host's quorum question."""
-    if dm.kind is DmKind.REMINDER:
+    if dm.kind in (DmKind.REMINDER, DmKind.CARRIED_OVER):
         return reminder_view(dm.game_id)
     if dm.kind is DmKind.QUORUM_ASK_HOST:
         return quorum_view(dm.game_id)
