@@ -74,6 +74,7 @@ async def _answer(
     now = utcnow()
     await throttle.take_signup_change(session, game.id, discord_id, now)
     notices: list[notices_for.Notice[Participant]] = []
+    closed: list[OfferKind] = []
     if mine is None:
         mine = Participant(
             game=game,
@@ -88,6 +89,8 @@ async def _answer(
         mine.response = answer
     elif step is rsvp.Move.GIVE_UP_PLACE:
         notices = notices_for.after_leave(lineups.going(game), game.max_players, mine)
+        # A seat or re-confirmation on offer to them ends here, not when it would lapse.
+        closed = await session.run_sync(seat_offers.close_offers, [mine.id], Outcome.WITHDRAWN, now)
         mine.response = answer
     else:
         mine.response = answer
@@ -105,7 +108,13 @@ async def _answer(
         game_events.stage_player_event(
             session, EventType.PLAYER_RESPONDED, game, discord_id, response=answer
         )
-    await session.run_sync(seat_offers.stage_seat_notices, game, notices, now)
+    await session.run_sync(
+        seat_offers.stage_seat_notices,
+        game,
+        notices,
+        now,
+        seat_offer_ended=OfferKind.SEAT in closed,
+    )
     standing = _standing(game, mine)
     await commit_and_publish(session)
     return standing

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from game_scheduler.database import get_db_session, get_sync_db_session
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.errors import NotAllowed, OfferClosed
 from game_scheduler.messaging.events import Envelope, EventType
 from game_scheduler.models import OutboxEvent, SeatOffer, utcnow
@@ -120,6 +121,23 @@ async def test_silence_expires_the_offer_once_and_the_next_player_is_offered(db_
         (b.discord_id, "offer_lapsed"),
         (c.discord_id, "seat_offer"),
     ]
+
+
+async def test_an_offered_player_answering_maybe_ends_the_offer_and_the_next_is_offered(db_url):
+    game, (a, b, c) = await _full_game()
+    await _leave(game.id, a)
+    async with get_db_session() as session:
+        await signups.respond(session, b, game.id, Response.MAYBE)
+    offers = await _offers()
+    assert [(o.user_discord_id, o.outcome) for o in offers] == [
+        (b.discord_id, "withdrawn"),
+        (c.discord_id, None),
+    ]
+    assert await _roster(game.id) == [b.discord_id, c.discord_id]  # b keeps the maybe answer
+    later = utcnow() + timedelta(minutes=31)
+    with get_sync_db_session() as session:
+        assert expire_lapsed_offers(session, later) == 1  # c's offer only
+    assert await _roster(game.id) == [b.discord_id]
 
 
 async def test_instant_mode_promotes_at_once_without_offers(db_url):
