@@ -132,7 +132,7 @@ def throughput(amqp_url: str, games: int, logs: Path, concurrency: int) -> float
     return rate
 
 
-def scheduler_running(logs: Path, name: str, concurrency: int) -> contextlib.ExitStack:
+def scheduler_running(logs: Path, name: str, concurrency: int = 1) -> contextlib.ExitStack:
     """A worker and ``game-scheduler beat`` at the default intervals."""
     stack = contextlib.ExitStack()
     stack.enter_context(
@@ -229,6 +229,8 @@ def main() -> None:
     parser.add_argument("--pika-count", type=int, default=20_000)
     parser.add_argument("--lateness-games", type=int, default=1_000)
     parser.add_argument("--late-made-games", type=int, default=100)
+    parser.add_argument("--offer-games", type=int, default=300, help="seat offers left to lapse")
+    parser.add_argument("--quorum-games", type=int, default=200, help="quorum deadlines to settle")
     parser.add_argument(
         "--concurrency",
         type=int,
@@ -269,6 +271,11 @@ def main() -> None:
                 rate = throughput(amqp_url, args.games, logs, args.concurrency)
         late = lateness(amqp_url, args.lateness_games, logs, args.concurrency)
         made = late_made(amqp_url, args.late_made_games, logs, args.concurrency)
+        # The other timed work of the scheduler (issue 16), on the same broker and database.
+        from bench import offer_expiry, quorum
+
+        offers = offer_expiry.offer_lateness(amqp_url, args.offer_games, logs)
+        quorums = quorum.lateness(args.quorum_games, logs)
         app.close()
     ceiling = max(confirm, *tx_rates)
     print(
@@ -282,9 +289,16 @@ def main() -> None:
         f"late-made lateness over {len(made)} reminders created or moved near their due time: "
         f"p50 {percentile(made, 50):.2f} s, p99 {percentile(made, 99):.2f} s, max {made[-1]:.2f} s"
     )
+    for label, values in (("offer expiry", offers), ("quorum deadline", quorums)):
+        print(
+            f"{label} lateness over {len(values)}: p50 {percentile(values, 50):.2f} s, "
+            f"p99 {percentile(values, 99):.2f} s, max {values[-1]:.2f} s"
+        )
     print(f"throughput/pika ratio: {rate / ceiling:.2f}")
     print(f"lateness p99: {percentile(late, 99):.2f} s")
     print(f"late-made lateness p99: {percentile(made, 99):.2f} s")
+    print(f"offer expiry lateness p99: {percentile(offers, 99):.2f} s")
+    print(f"quorum lateness p99: {percentile(quorums, 99):.2f} s")
 
 
 if __name__ == "__main__":
