@@ -19,7 +19,8 @@ from game_scheduler.messaging.outbox import commit_and_publish
 from game_scheduler.models import Game, Participant, User, utcnow
 from game_scheduler.seats import lineups
 from game_scheduler.seats import offers as seat_offers
-from game_scheduler.services import game_events, members, throttle
+from game_scheduler.seats.staging import stage_player
+from game_scheduler.services import members, throttle
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.registry import ensure_user
 from game_scheduler.services.reminders import sync_reminders
@@ -99,15 +100,11 @@ async def _answer(
         await sync_reminders(session, game, now)
     if answer is rsvp.Response.GOING:
         rank = lineups.going_rank(game, mine)
-        game_events.stage_player_event(session, EventType.PLAYER_JOINED, game, discord_id, rank)
+        stage_player(session, game, EventType.PLAYER_JOINED, discord_id, rank)
     elif step is rsvp.Move.GIVE_UP_PLACE:
-        game_events.stage_player_event(
-            session, EventType.PLAYER_LEFT, game, discord_id, response=answer
-        )
+        stage_player(session, game, EventType.PLAYER_LEFT, discord_id, None, response=answer)
     else:
-        game_events.stage_player_event(
-            session, EventType.PLAYER_RESPONDED, game, discord_id, response=answer
-        )
+        stage_player(session, game, EventType.PLAYER_RESPONDED, discord_id, None, response=answer)
     await session.run_sync(
         seat_offers.stage_seat_notices,
         game,
@@ -162,7 +159,7 @@ async def _remove(
     await session.flush()
     if leaving.user.reminder_offsets is not None:  # their personal reminders end with it
         await sync_reminders(session, game, now)
-    game_events.stage_player_event(session, EventType.PLAYER_LEFT, game, discord_id)
+    stage_player(session, game, EventType.PLAYER_LEFT, discord_id, None)
     await session.run_sync(
         seat_offers.stage_seat_notices,
         game,
