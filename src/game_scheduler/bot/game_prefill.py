@@ -6,15 +6,18 @@ modal shows title, time, seats and description, the rest is posted as the templa
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 from discord import app_commands
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.bot.interactions import actor_from
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.errors import ValidationError
+from game_scheduler.models import Game
 from game_scheduler.services import hosted_games, templates, zones
 from game_scheduler.services.hosted_games import CHOICES_MAX
 from game_scheduler.services.templates import GameDefaults
@@ -41,21 +44,38 @@ async def template_choices(
     ][:CHOICES_MAX]
 
 
-async def source_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
-    """The user's own games here (any status), latest first, to post again."""
+GameLookup = Callable[[AsyncSession, Actor, int, str], Awaitable[list[Game]]]
+
+
+async def _hosted_choices(
+    interaction: Interaction, current: str, lookup: GameLookup, when_format: str
+) -> list[app_commands.Choice[int]]:
+    """The user's games here that ``lookup`` finds, named by title and start in their zone."""
     if interaction.guild_id is None:
         return []
     actor = actor_from(interaction)
     async with get_db_session() as session:
-        found = await hosted_games.hosted_recent(session, actor, interaction.guild_id, current)
+        found = await lookup(session, actor, interaction.guild_id, current)
         zone = await zones.zone_for(session, actor, interaction.guild_id)
     return [
         app_commands.Choice(
-            name=f"{game.title[:70]} · {game.scheduled_at.astimezone(zone.zone):%a %d %b %Y}",
+            name=f"{game.title[:70]} · {game.scheduled_at.astimezone(zone.zone):{when_format}}",
             value=game.id,
         )
         for game in found
     ]
+
+
+async def source_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+    """The user's own games here (any status), latest first, to post again."""
+    return await _hosted_choices(interaction, current, hosted_games.hosted_recent, "%a %d %b %Y")
+
+
+async def game_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+    """The host's upcoming games here whose title holds what they typed, soonest first."""
+    return await _hosted_choices(
+        interaction, current, hosted_games.hosted_upcoming, "%a %d %b %H:%M"
+    )
 
 
 async def starting_fields(

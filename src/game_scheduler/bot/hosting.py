@@ -22,7 +22,12 @@ from game_scheduler.bot.game_form import (
     problems_text,
     read_when,
 )
-from game_scheduler.bot.game_prefill import source_choices, starting_fields, template_choices
+from game_scheduler.bot.game_prefill import (
+    game_choices,
+    source_choices,
+    starting_fields,
+    template_choices,
+)
 from game_scheduler.bot.interactions import NO_PINGS, REPLY_BUDGET_SECONDS, actor_from
 from game_scheduler.database import get_db_session
 from game_scheduler.domain import games as rules
@@ -30,7 +35,7 @@ from game_scheduler.domain import status
 from game_scheduler.domain.checks import Checks
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.errors import GameSchedulerError, ValidationError
-from game_scheduler.services import games, hosted_games, series, zones
+from game_scheduler.services import games, series, zones
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.templates import GameDefaults
 
@@ -301,23 +306,6 @@ async def open_edit_modal(interaction: Interaction, game_id: int, scope: Scope =
 
     heading = f"Edit: {title}" if scope == "this" else f"Edit from here on: {title}"
     await interaction.response.send_modal(GameModal(heading[:45], before, submitted))
-
-
-async def game_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
-    """The host's upcoming games here whose title holds what they typed, soonest first."""
-    if interaction.guild_id is None:
-        return []
-    actor = actor_from(interaction)
-    async with get_db_session() as session:
-        found = await hosted_games.hosted_upcoming(session, actor, interaction.guild_id, current)
-        zone = await zones.zone_for(session, actor, interaction.guild_id)
-    return [
-        app_commands.Choice(
-            name=f"{game.title[:70]} · {game.scheduled_at.astimezone(zone.zone):%a %d %b %H:%M}",
-            value=game.id,
-        )
-        for game in found
-    ]
 
 
 def add_hosting_commands(group: app_commands.Group) -> None:

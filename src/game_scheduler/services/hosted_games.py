@@ -19,18 +19,11 @@ async def hosted_upcoming(
     if not can_see(actor, guild_discord_id):
         return []
     stmt = (
-        select(Game)
-        .join(Guild, Guild.id == Game.guild_id)
-        .join(User, User.id == Game.host_id)
-        .where(
-            Guild.discord_id == guild_discord_id,
-            User.discord_id == actor.discord_id,
-            Game.status.in_(UPCOMING),
-        )
+        _hosted_by(actor, guild_discord_id, query)
+        .where(Game.status.in_(UPCOMING))
         .order_by(Game.scheduled_at, Game.id)
-        .limit(CHOICES_MAX)
     )
-    return list((await session.scalars(_titled(stmt, query))).all())
+    return list((await session.scalars(stmt)).all())
 
 
 async def hosted_recent(
@@ -39,19 +32,22 @@ async def hosted_recent(
     """The actor's games in this server whatever their status, latest start first (to copy)."""
     if not can_see(actor, guild_discord_id):
         return []
+    stmt = _hosted_by(actor, guild_discord_id, query).order_by(
+        Game.scheduled_at.desc(), Game.id.desc()
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+def _hosted_by(actor: Actor, guild_discord_id: int, query: str) -> Select[Game]:
+    """The actor's games in this server whose title holds ``query`` (case-insensitive, taken
+    literally), at most as many as Discord shows; the caller orders them."""
     stmt = (
         select(Game)
         .join(Guild, Guild.id == Game.guild_id)
         .join(User, User.id == Game.host_id)
         .where(Guild.discord_id == guild_discord_id, User.discord_id == actor.discord_id)
-        .order_by(Game.scheduled_at.desc(), Game.id.desc())
         .limit(CHOICES_MAX)
     )
-    return list((await session.scalars(_titled(stmt, query))).all())
-
-
-def _titled(stmt: Select[Game], query: str) -> Select[Game]:
-    """Only games whose title holds ``query`` (case-insensitive, taken literally)."""
     needle = query.strip().lower()
     if not needle:
         return stmt
