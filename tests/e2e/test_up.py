@@ -54,19 +54,25 @@ class _Output:
         raise AssertionError(f"{pattern!r} not seen within {timeout} s; output:\n{self.text}")
 
 
-def test_up_demo_serves_dashboard_and_sends_the_reminder(tmp_path):
-    port = _free_port()
+def start_up_demo(cwd: Path, port: int) -> tuple[subprocess.Popen[str], _Output]:
+    """``game-scheduler up --demo`` in ``cwd`` on ``port``, as a user with no Discord or
+    database settings runs it; its output collected as it comes."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))}
     env |= {"LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [str(BIN), "up", "--demo", "--port", str(port)],
-        cwd=tmp_path,
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    output = _Output(process)
+    return process, _Output(process)
+
+
+def test_up_demo_serves_dashboard_and_sends_the_reminder(tmp_path):
+    port = _free_port()
+    process, output = start_up_demo(tmp_path, port)
     try:
         output.wait_for(rf"up at http://127\.0\.0\.1:{port}/", timeout=60)
         # The banner says what to do next: where to sign in, where the demo reminder shows.
