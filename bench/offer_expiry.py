@@ -16,9 +16,7 @@ database and RabbitMQ vhost (needs ``rabbitmqctl``); ``bench/scheduler.py`` can 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -30,17 +28,12 @@ from sqlalchemy import func, insert, select, text, update  # noqa: E402
 from tests.support.seeding import seed_games  # noqa: E402
 
 from bench.messaging import (  # noqa: E402
-    DEFAULT_DATABASE_URL,
-    DEFAULT_RABBITMQ_URL,
-    own_database,
-    own_vhost,
     queued,
 )
-from bench.scheduler import percentile, scheduler_running  # noqa: E402
+from bench.scheduler import percentile, scheduler_bench, scheduler_running  # noqa: E402
 from game_scheduler import database  # noqa: E402
-from game_scheduler.config import get_settings  # noqa: E402
 from game_scheduler.models import Game, OutboxEvent, Participant, SeatOffer, User, utcnow  # noqa: E402
-from game_scheduler.scheduler.celery_app import app, configure_app  # noqa: E402
+from game_scheduler.scheduler.celery_app import app  # noqa: E402
 
 
 def seed_offers(games: int) -> None:
@@ -126,18 +119,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--games", type=int, default=300)
     args = parser.parse_args()
-    db_admin = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    amqp_root = os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
-    with (
-        own_database(db_admin) as db_url,
-        own_vhost(amqp_root) as amqp_url,
-        tempfile.TemporaryDirectory(prefix="gs_bench_") as tmp,
-    ):
-        os.environ["DATABASE_URL"] = db_url
-        os.environ["RABBITMQ_URL"] = amqp_url
-        get_settings.cache_clear()
-        configure_app(app, get_settings())
-        late = offer_lateness(amqp_url, args.games, Path(tmp))
+    with scheduler_bench() as (amqp_url, logs):
+        late = offer_lateness(amqp_url, args.games, logs)
         expired = expired_count()
         app.close()
     print(f"offers lapsed: {expired} of {args.games}; lapse DMs published: {len(late)}")

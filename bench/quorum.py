@@ -17,10 +17,8 @@ It makes and removes its own PostgreSQL database and RabbitMQ vhost (needs ``rab
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -31,13 +29,11 @@ sys.path.insert(0, str(ROOT))  # run as a script: bench/ and tests/support/ are 
 from sqlalchemy import func, select, update  # noqa: E402
 from tests.support.seeding import seed_games  # noqa: E402
 
-from bench.messaging import DEFAULT_DATABASE_URL, DEFAULT_RABBITMQ_URL, own_database, own_vhost  # noqa: E402
-from bench.scheduler import percentile, scheduler_running  # noqa: E402
+from bench.scheduler import percentile, scheduler_bench, scheduler_running  # noqa: E402
 from game_scheduler import database  # noqa: E402
-from game_scheduler.config import get_settings  # noqa: E402
 from game_scheduler.messaging.events import EventType  # noqa: E402
 from game_scheduler.models import Game, OutboxEvent, utcnow  # noqa: E402
-from game_scheduler.scheduler.celery_app import app, configure_app  # noqa: E402
+from game_scheduler.scheduler.celery_app import app  # noqa: E402
 from game_scheduler.scheduler.services.quorum_checks import find_quorum_candidates  # noqa: E402
 
 PLAYERS = 10
@@ -127,18 +123,8 @@ def main() -> None:
     parser.add_argument("--games", type=int, default=300)
     parser.add_argument("--idle-games", type=int, default=10_000)
     args = parser.parse_args()
-    db_admin = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    amqp_root = os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
-    with (
-        own_database(db_admin) as db_url,
-        own_vhost(amqp_root) as amqp_url,
-        tempfile.TemporaryDirectory(prefix="gs_bench_") as tmp,
-    ):
-        os.environ["DATABASE_URL"] = db_url
-        os.environ["RABBITMQ_URL"] = amqp_url
-        get_settings.cache_clear()
-        configure_app(app, get_settings())
-        late = lateness(args.games, Path(tmp))
+    with scheduler_bench() as (_, logs):
+        late = lateness(args.games, logs)
         cost = scan_cost(args.idle_games)
         app.close()
     print(

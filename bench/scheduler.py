@@ -33,6 +33,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -222,6 +223,24 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, max(0, round(q / 100 * len(values)) - 1))]
 
 
+@contextlib.contextmanager
+def scheduler_bench() -> Iterator[tuple[str, Path]]:
+    """A database and a vhost of the bench's own, the Celery app pointed at them, and a folder
+    for the processes' logs; all dropped afterwards."""
+    db_admin = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    amqp_root = os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
+    with (
+        own_database(db_admin) as db_url,
+        own_vhost(amqp_root) as amqp_url,
+        tempfile.TemporaryDirectory(prefix="gs_bench_") as tmp,
+    ):
+        os.environ["DATABASE_URL"] = db_url
+        os.environ["RABBITMQ_URL"] = amqp_url
+        get_settings.cache_clear()
+        configure_app(app, get_settings())
+        yield amqp_url, Path(tmp)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--games", type=int, default=10_000)
@@ -238,18 +257,7 @@ def main() -> None:
         help="worker processes (prefork), as README's production worker runs; 1 before issue 18",
     )
     args = parser.parse_args()
-    db_admin = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    amqp_root = os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
-    with (
-        own_database(db_admin) as db_url,
-        own_vhost(amqp_root) as amqp_url,
-        tempfile.TemporaryDirectory(prefix="gs_bench_") as tmp,
-    ):
-        os.environ["DATABASE_URL"] = db_url
-        os.environ["RABBITMQ_URL"] = amqp_url
-        get_settings.cache_clear()
-        configure_app(app, get_settings())
-        logs = Path(tmp)
+    with scheduler_bench() as (amqp_url, logs):
         messages = encode(events(args.pika_count))
         confirm = timed(
             "bare pika, confirm per message",
