@@ -10,12 +10,12 @@ from fastapi import APIRouter, Path, Query
 from game_scheduler.api.deps import CurrentActor, DbSession, WritingActor
 from game_scheduler.api.errors import ERROR_RESPONSES, SIGNUP_RESPONSES
 from game_scheduler.api.routes.games import GameId
-from game_scheduler.api.schemas.games import (
+from game_scheduler.api.schemas.games import SignupStatus
+from game_scheduler.api.schemas.signups import (
     PlayerAdd,
     PlayerMove,
     SignupAnswer,
     SignupsOut,
-    SignupStatus,
     StandingOut,
 )
 from game_scheduler.api.schemas.types import Snowflake
