@@ -139,3 +139,28 @@ def test_a_start_in_the_spring_gap_is_taken_at_the_shifted_wall_time() -> None:
         "28 03:30",
         "04 02:30",
     ]
+
+
+def test_a_split_moved_past_midnight_takes_its_new_weekday_along():
+    berlin = ZoneInfo("Europe/Berlin")
+    wednesday_late = datetime(2026, 12, 2, 23, 30, tzinfo=berlin)
+    rule = series.to_rrule(Repeat(RepeatKind.WEEKLY), wednesday_late, berlin)
+    moved = wednesday_late + timedelta(hours=1)  # Thursday 00:30
+    days = (moved.date() - wednesday_late.date()).days
+    shifted = series.shifted_rule(rule, days)
+    starts = series.next_starts(shifted, moved, berlin, moved - timedelta(seconds=1), 3)
+    assert [s.astimezone(berlin).weekday() for s in starts] == [3, 3, 3]
+    assert starts[1] - starts[0] == timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("rule", "days", "expected"),
+    [
+        ("FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,SU", 1, "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,MO"),
+        ("FREQ=MONTHLY;INTERVAL=1;BYDAY=-1FR", -1, "FREQ=MONTHLY;INTERVAL=1;BYDAY=-1TH"),
+        ("FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=31", 1, "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=1"),
+        ("FREQ=WEEKLY;BYDAY=WE;COUNT=3", 0, "FREQ=WEEKLY;BYDAY=WE;COUNT=3"),
+    ],
+)
+def test_shifted_rule_moves_weekdays_and_month_days(rule, days, expected):
+    assert series.shifted_rule(rule, days) == expected

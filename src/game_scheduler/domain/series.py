@@ -180,6 +180,32 @@ def remaining_rule(rule: str, used: int) -> str:
     return ";".join(parts)
 
 
+def shifted_rule(rule: str, days: int) -> str:
+    """The rule moved by ``days`` local days, for a split whose new first start is on another day.
+
+    Weekdays (``WE``, ``2WE``) and month days shift with it, so the following starts keep the
+    new start's weekday: a Wednesday 23:30 game moved an hour later goes on Thursdays.
+    """
+    if days == 0:
+        return rule
+    parts = []
+    for part in rule.split(";"):
+        key, _, value = part.partition("=")
+        if key.upper() == "BYDAY":
+            shifted = [
+                v[:-2] + WEEKDAYS[(WEEKDAYS.index(v[-2:].upper()) + days) % 7]
+                for v in value.split(",")
+            ]
+            part = f"{key}={','.join(shifted)}"
+        elif key.upper() == "BYMONTHDAY":
+            shifted = [
+                str((int(v) - 1 + days) % 31 + 1) if int(v) > 0 else v for v in value.split(",")
+            ]
+            part = f"{key}={','.join(shifted)}"
+        parts.append(part)
+    return ";".join(parts)
+
+
 def carried_players(previous_confirmed: Sequence[int], max_players: int) -> list[int]:
     """Who a ``carry`` series pre-confirms: the last occurrence's confirmed, up to the new cap."""
     return list(dict.fromkeys(previous_confirmed))[:max_players]

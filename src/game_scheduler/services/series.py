@@ -276,11 +276,12 @@ async def update_following(
     )
     moved_time = "scheduled_at" in changes.model_fields_set
     first = edited.scheduled_at if moved_time else split_at
+    moved_days = (first.astimezone(zone).date() - split_at.astimezone(zone).date()).days
     new = GameSeries(
         guild_id=old.guild_id,
         channel_id=old.channel_id,
         host_id=old.host_id,
-        rrule=rules.remaining_rule(old.rrule, used),
+        rrule=rules.shifted_rule(rules.remaining_rule(old.rrule, used), moved_days),
         zone=old.zone,
         first_start=first,
         carry_mode=old.carry_mode,
