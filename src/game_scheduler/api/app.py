@@ -31,6 +31,7 @@ from game_scheduler.config import get_settings
 from game_scheduler.database import dispose_engines
 from game_scheduler.messaging import outbox
 from game_scheduler.messaging.outbox import AsyncEventPublisher
+from game_scheduler.messaging.publish_queue import PublishQueue
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +50,24 @@ def _lifespan(
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        queue: PublishQueue | None = None
         if publisher is not None:
             if isinstance(publisher, ConnectingPublisher):
                 try:
                     await publisher.connect()
                 except Exception:
                     log.warning("broker unreachable; the outbox relay will publish events")
-            outbox.set_async_publisher(publisher)
+            # Writes answer once committed; their events are published in batches meanwhile.
+            queue = PublishQueue(publisher)
+            queue.start()
+            outbox.set_async_publisher(queue)
         try:
             yield
         finally:
             if publisher is not None:
                 outbox.set_async_publisher(None)
+                if queue is not None:
+                    await queue.close()
                 if isinstance(publisher, ConnectingPublisher):
                     await publisher.close()
             await dispose_engines()

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from pydantic import ValidationError
 from sqlalchemy import (
@@ -55,11 +55,22 @@ class SyncEventPublisher(Protocol):
     def publish_many(self, envelopes: Sequence[Envelope]) -> None: ...
 
 
-_async_publisher: AsyncEventPublisher | None = None
+@runtime_checkable
+class Handoff(Protocol):
+    """Takes committed events and publishes and marks them itself (``PublishQueue``)."""
+
+    def hand_over(self, envelopes: Sequence[Envelope]) -> None: ...
 
 
-def set_async_publisher(publisher: AsyncEventPublisher | None) -> None:
-    """Choose where this process publishes after commit (None: leave it to the relay)."""
+_async_publisher: AsyncEventPublisher | Handoff | None = None
+
+
+def set_async_publisher(publisher: AsyncEventPublisher | Handoff | None) -> None:
+    """Choose where this process publishes after commit (None: leave it to the relay).
+
+    A publisher is waited for before the write returns; a handoff takes the events and the
+    write returns at once.
+    """
     global _async_publisher
     _async_publisher = publisher
 
@@ -124,17 +135,21 @@ async def commit_and_publish(session: AsyncSession) -> list[Envelope]:
     """Commit, then publish what the transaction staged (fast path; the relay is the guarantee)."""
     await session.commit()
     envelopes = take_staged(session)
-    if envelopes and _async_publisher is not None:
-        try:
-            await _async_publisher.publish_many(envelopes)
-        except Exception:
-            log.warning(
-                "publishing %d events failed; the outbox relay will retry",
-                len(envelopes),
-                exc_info=True,
-            )
-            return envelopes
-        await mark_published(session, envelopes)
+    if not envelopes or _async_publisher is None:
+        return envelopes
+    if isinstance(_async_publisher, Handoff):
+        _async_publisher.hand_over(envelopes)
+        return envelopes
+    try:
+        await _async_publisher.publish_many(envelopes)
+    except Exception:
+        log.warning(
+            "publishing %d events failed; the outbox relay will retry",
+            len(envelopes),
+            exc_info=True,
+        )
+        return envelopes
+    await mark_published(session, envelopes)
     return envelopes
 
 
