@@ -28,7 +28,10 @@ async def load_game(
             joinedload(Game.guild, innerjoin=True),
             joinedload(Game.channel, innerjoin=True),
             joinedload(Game.host, innerjoin=True),
-            selectinload(Game.participants).selectinload(Participant.user),
+            # A second query, so that it reads after the lock is granted (a join in the locking
+            # statement would return the players as they were before the wait); their users
+            # join it.
+            selectinload(Game.participants).joinedload(Participant.user, innerjoin=True),
         )
         .execution_options(populate_existing=True)
     )

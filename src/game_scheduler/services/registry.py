@@ -14,24 +14,41 @@ from game_scheduler.models import Channel, Guild, Role, User, new_calendar_token
 M = TypeVar("M", User, Guild, Channel, Role)
 
 
-async def _get_or_create(session: AsyncSession, model: type[M], values: dict[str, Any]) -> M:
-    """INSERT ... ON CONFLICT DO NOTHING, then read: two racing callers get the same row."""
+async def _get_or_create(
+    session: AsyncSession, model: type[M], values: dict[str, Any], *, lock: bool = False
+) -> M:
+    """Read; on a miss INSERT ... ON CONFLICT DO NOTHING and read again: racers get one row.
+
+    ``lock`` reads the row ``FOR NO KEY UPDATE``, fresh, and keeps it locked until commit.
+    """
+    found = select(model).where(model.discord_id == values["discord_id"])
+    if lock:
+        found = found.with_for_update(key_share=True).execution_options(populate_existing=True)
+    row = (await session.execute(found)).scalar_one_or_none()
+    if row is not None:
+        return row
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
         insert(model).values(**values).on_conflict_do_nothing(index_elements=["discord_id"])
     )
-    found = await session.execute(select(model).where(model.discord_id == values["discord_id"]))
-    return found.scalar_one()
+    return (await session.execute(found)).scalar_one()
 
 
-async def ensure_user(session: AsyncSession, discord_id: int, username: str = "") -> User:
-    """The user with this Discord id, created on first sight; the name is refreshed when given."""
+async def ensure_user(
+    session: AsyncSession, discord_id: int, username: str = "", *, lock: bool = False
+) -> User:
+    """The user with this Discord id, created on first sight; the name is refreshed when given.
+
+    ``lock``: the row stays locked until commit, so a concurrent change of the user's settings
+    (reminder offsets) waits for this transaction or is read by it.
+    """
     username = clean_name(username)
     user = await _get_or_create(
         session,
         User,
         {"discord_id": discord_id, "username": username, "calendar_token": new_calendar_token()},
+        lock=lock,
     )
     if username and user.username != username:
         user.username = username

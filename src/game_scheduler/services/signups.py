@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.config import get_settings
@@ -16,7 +15,7 @@ from game_scheduler.domain.offers import OfferKind, Outcome
 from game_scheduler.errors import AlreadyJoined, GameNotOpen, NotJoined
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
-from game_scheduler.models import Game, Participant, User, utcnow
+from game_scheduler.models import Game, Participant, utcnow
 from game_scheduler.seats import lineups
 from game_scheduler.seats import offers as seat_offers
 from game_scheduler.seats.staging import stage_player
@@ -62,7 +61,9 @@ async def _answer(
 ) -> Standing:
     """Apply one RSVP answer (``domain.rsvp.move``) under the game's lock, with its events."""
     _check_open(game)
-    user = await ensure_user(session, discord_id, username)
+    # Locked: a concurrent change of their offsets (it updates the row, then re-derives the
+    # user's games) either waits for this answer, and then sees it, or is read here.
+    user = await ensure_user(session, discord_id, username, lock=True)
     mine = next((p for p in game.participants if p.user_id == user.id), None)
     step = rsvp.move(None if mine is None else rsvp.Response(lineups.answer(mine)), answer)
     if step is rsvp.Move.UNCHANGED:
@@ -96,7 +97,7 @@ async def _answer(
     else:
         mine.response = answer
     await session.flush()
-    if await _has_own_offsets(session, user.id):  # their personal reminders follow the answer
+    if user.reminder_offsets is not None:  # their personal reminders follow the answer
         await sync_reminders(session, game, now)
     if answer is rsvp.Response.GOING:
         rank = lineups.going_rank(game, mine)
@@ -121,16 +122,6 @@ async def _add(session: AsyncSession, game: Game, discord_id: int, username: str
     return await _answer(
         session, game, discord_id, username, rsvp.Response.GOING, again_is_error=True
     )
-
-
-async def _has_own_offsets(session: AsyncSession, user_id: int) -> bool:
-    """Whether the user set their own offsets, read under a share lock on their row."""
-    # A concurrent change of the offsets (it updates the row, then re-derives the user's games)
-    # either waits for this join, and then sees the new game, or is seen here.
-    offsets = await session.scalar(
-        select(User.reminder_offsets).where(User.id == user_id).with_for_update(read=True)
-    )
-    return offsets is not None
 
 
 async def _remove(
