@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from game_scheduler.config import get_settings
+from game_scheduler.writer_queue import queue_async_writers
 
 _sync_engine: Engine | None = None
 _async_engine: AsyncEngine | None = None
@@ -182,6 +183,7 @@ def get_async_engine() -> AsyncEngine:
         url = async_url(get_settings().database_url)
         _async_engine = create_async_engine(url, **_engine_options(url, pre_ping=_async_pre_ping))
         _configure_sqlite(_async_engine.sync_engine)
+        queue_async_writers(_async_engine, SQLITE_BUSY_TIMEOUT_MS / 1000)
     return _async_engine
 
 
