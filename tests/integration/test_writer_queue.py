@@ -24,7 +24,8 @@ def _queue() -> WriterQueue:
 
 
 async def _until_queued(count: int) -> None:
-    while _queue().waiting < count:
+    # The queue exposes its length only as a count.
+    while _queue().waiting < count:  # noqa: ASYNC110
         await asyncio.sleep(0.01)
 
 
