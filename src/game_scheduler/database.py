@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from game_scheduler.config import get_settings
+from game_scheduler.writer_queue import queue_async_writers
 
 _sync_engine: Engine | None = None
 _async_engine: AsyncEngine | None = None
@@ -68,9 +69,10 @@ def canonical_json(value: Any) -> str:
 def _engine_options(url: str, *, pre_ping: bool = True) -> dict[str, Any]:
     """PostgreSQL pools connections; SQLite keeps a few and opens more whenever it must.
 
-    A bounded pool deadlocks SQLite: twenty requests waiting for the one write lock would
-    hold every pooled connection, and the writer holding the lock could not get the one it
-    needs to finish (an event handler reading in a second session). So the overflow is
+    A bounded pool deadlocks SQLite: twenty requests waiting for the one write lock (in the
+    writer queue, each with its connection) would hold every pooled connection, and the writer
+    holding the lock could not get the one it needs to finish (an event handler reading in a
+    second session). So the overflow is
     unbounded (a checkout never waits); the pool only keeps ``SQLITE_POOL_SIZE`` open for
     reuse, because each new aiosqlite connection starts a thread and repeats the pragmas
     (``bench/up.py``: most of ``up``'s CPU per request when every use opened its own).
@@ -112,8 +114,9 @@ def _configure_sqlite(engine: Engine) -> None:
     """SQLite: foreign keys, WAL, a busy wait; ``BEGIN IMMEDIATE`` for a write that asks for it.
 
     Other transactions keep the driver's own behaviour: reads run outside a transaction and
-    BEGIN comes just before the first write, which then waits its turn for the write lock.
-    See :func:`lock_for_write` for the writes that must read under the lock.
+    BEGIN comes just before the first write, which then waits its turn for the write lock
+    (on the async engine in its writer queue first). See :func:`lock_for_write` for the
+    writes that must read under the lock.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -138,9 +141,11 @@ async def lock_for_write(session: AsyncSession) -> None:
     PostgreSQL locks rows (``FOR UPDATE``): nothing to do. SQLite ignores ``FOR UPDATE``: two
     joins would both read the same roster and write the same position (or, inside one deferred
     transaction, the second fails at once with "database is locked"). So on SQLite the write
-    transaction starts with ``BEGIN IMMEDIATE``: writers queue (busy timeout) and each reads
-    what the one before it committed. What the session did before (say, resolving the
-    signed-in user) is committed first, as its own transaction.
+    transaction starts with ``BEGIN IMMEDIATE`` and each writer reads what the one before it
+    committed. Async writers wait for it in arrival order in the engine's
+    :class:`~game_scheduler.writer_queue.WriterQueue`, sync ones in SQLite's busy handler
+    (both up to the busy timeout). What the session did before (say, resolving the signed-in
+    user) is committed first, as its own transaction.
     """
     if session.get_bind().dialect.name != "sqlite":
         return
@@ -182,6 +187,7 @@ def get_async_engine() -> AsyncEngine:
         url = async_url(get_settings().database_url)
         _async_engine = create_async_engine(url, **_engine_options(url, pre_ping=_async_pre_ping))
         _configure_sqlite(_async_engine.sync_engine)
+        queue_async_writers(_async_engine, SQLITE_BUSY_TIMEOUT_MS / 1000)
     return _async_engine
 
 
