@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from game_scheduler.config import get_settings
 from game_scheduler.writer_queue import queue_async_writers
@@ -24,8 +27,11 @@ from game_scheduler.writer_queue import queue_async_writers
 _sync_engine: Engine | None = None
 _async_engine: AsyncEngine | None = None
 _engine_pid: int | None = None
-# Whether the async engine tests each pooled connection with a round trip before lending it.
+# Whether the async engine tests pooled connections that sat idle before lending them.
 _async_pre_ping = True
+# How long a pooled connection may sit idle and still be lent without a ping first.
+PING_AFTER_IDLE_SECONDS = 2.0
+_IDLE_SINCE = "game_scheduler_idle_since"
 
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -66,7 +72,7 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _engine_options(url: str, *, pre_ping: bool = True) -> dict[str, Any]:
+def _engine_options(url: str) -> dict[str, Any]:
     """PostgreSQL pools connections; SQLite keeps a few and opens more whenever it must.
 
     A bounded pool deadlocks SQLite: twenty requests waiting for the one write lock (in the
@@ -87,10 +93,36 @@ def _engine_options(url: str, *, pre_ping: bool = True) -> dict[str, Any]:
     settings = get_settings()
     return {
         "json_serializer": canonical_json,
-        "pool_pre_ping": pre_ping,
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,
     }
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Test a pooled PostgreSQL connection with a round trip before lending it, if it sat idle.
+
+    ``pool_pre_ping`` pings at every checkout: a round trip per api request (and several per
+    scheduler task) on connections handed back moments before. A connection idle for more than
+    PING_AFTER_IDLE_SECONDS (a database restart is most likely to have broken it) is still
+    tested, and replaced when dead; one that dies in between fails its statement like any
+    connection lost in use.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from_now(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _test_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError("a pooled connection failed its ping") from error
 
 
 def skip_async_pre_ping() -> None:
@@ -175,6 +207,7 @@ def get_sync_engine() -> Engine:
     if _sync_engine is None:
         url = sync_url(get_settings().database_url)
         _sync_engine = create_engine(url, **_engine_options(url))
+        _ping_after_idle(_sync_engine)
         _configure_sqlite(_sync_engine)
     return _sync_engine
 
@@ -185,7 +218,9 @@ def get_async_engine() -> AsyncEngine:
     _check_pid()
     if _async_engine is None:
         url = async_url(get_settings().database_url)
-        _async_engine = create_async_engine(url, **_engine_options(url, pre_ping=_async_pre_ping))
+        _async_engine = create_async_engine(url, **_engine_options(url))
+        if _async_pre_ping:
+            _ping_after_idle(_async_engine.sync_engine)
         _configure_sqlite(_async_engine.sync_engine)
         queue_async_writers(_async_engine, SQLITE_BUSY_TIMEOUT_MS / 1000)
     return _async_engine
