@@ -23,8 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bench.api import drive, free_port, join_leave, seed, tree_cpu_seconds
+from game_scheduler import database
 from game_scheduler.config import get_settings
+from game_scheduler.models import OutboxEvent
 
 
 def start_up(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -57,7 +61,35 @@ async def run(args: argparse.Namespace, base: str, pid: int) -> tuple[int, float
     done = max(1, len(tally.latencies))
     print(tally.report("join + leave", elapsed), flush=True)
     print(f"{'':<22} up CPU {cpu / done * 1000:5.1f} ms/req", flush=True)
+    backlog, drained = await event_backlog()
+    print(
+        f"{'':<22} events not yet handled when the load stopped: {backlog}; "
+        f"all handled {drained:.1f} s later",
+        flush=True,
+    )
     return sum(tally.failures.values()), tally.p99_ms()
+
+
+async def event_backlog() -> tuple[int, float]:
+    """Outbox rows the bus has not handled yet, and how long until it has handled them all.
+
+    In ``up`` an event is marked published once the bus's handlers are done with it, so the
+    count says whether the handlers kept up with the requests or only the requests were fast.
+    """
+    started = time.perf_counter()
+    unhandled = (
+        select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+    )
+    backlog = None
+    while time.perf_counter() - started < 120:
+        async with database.get_db_session() as db:
+            left = (await db.execute(unhandled)).scalar_one()
+        backlog = left if backlog is None else backlog
+        if left == 0:
+            break
+        await asyncio.sleep(0.1)
+    await database.dispose_engines()
+    return backlog or 0, time.perf_counter() - started
 
 
 def main() -> None:
