@@ -151,23 +151,30 @@ async def list_games(
 ) -> GamePage:
     """Games in the viewer's servers, soonest first; another server's games never show.
 
-    Two queries whatever the page size: the total, and the page with its counts.
+    One query whatever the page size: the page with its counts and the total (a window count,
+    taken before LIMIT); a page past the end counts apart.
     """
     if not actor.memberships:
         return GamePage([], 0, limit, offset)
     me = _viewer(actor.discord_id)
     filtered = _filtered(actor, filters, me)
-    total = (await db.execute(select(func.count()).select_from(filtered.subquery()))).scalar_one()
-    if total <= offset:
-        return GamePage([], total, limit, offset)
-    rows = await db.execute(
-        select(Game, *_page_columns(me))
-        .where(Game.id.in_(filtered))
-        .options(joinedload(Game.guild), joinedload(Game.channel), joinedload(Game.host))
-        .order_by(Game.scheduled_at, Game.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    rows = (
+        await db.execute(
+            select(Game, *_page_columns(me), func.count().over())
+            .where(Game.id.in_(filtered))
+            .options(joinedload(Game.guild), joinedload(Game.channel), joinedload(Game.host))
+            .order_by(Game.scheduled_at, Game.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    if rows:
+        total = rows[0][-1]
+    elif offset:
+        count = select(func.count()).select_from(filtered.subquery())
+        total = (await db.execute(count)).scalar_one()
+    else:
+        total = 0
     items = [
         GameSummary(
             game,
@@ -175,7 +182,7 @@ async def list_games(
             None if position is None or answer != Response.GOING else ahead,
             None if answer is None else str(answer),
         )
-        for game, players, position, ahead, answer in rows
+        for game, players, position, ahead, answer, _ in rows
     ]
     return GamePage(items, total, limit, offset)
 

@@ -169,6 +169,8 @@ async def test_list_filters_paginates_and_counts_only_visible_games(app, host_cl
     assert page["limit"] == 2
     assert page["offset"] == 2
     assert [g["id"] for g in page["items"]] == [mine[1].id, mine[2].id]
+    past_the_end = (await host_client.get("/api/v1/games", params={"offset": 10})).json()
+    assert (past_the_end["total"], past_the_end["items"]) == (6, [])
 
     scheduled = await host_client.get("/api/v1/games", params={"status": ["SCHEDULED"]})
     assert scheduled.json()["total"] == 5
