@@ -50,26 +50,28 @@ def _lifespan(
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        queue: PublishQueue | None = None
-        if publisher is not None:
-            if isinstance(publisher, ConnectingPublisher):
-                try:
-                    await publisher.connect()
-                except Exception:
-                    log.warning("broker unreachable; the outbox relay will publish events")
-            # Writes answer once committed; their events are published in batches meanwhile.
-            queue = PublishQueue(publisher)
-            queue.start()
-            outbox.set_async_publisher(queue)
+        if publisher is None:
+            try:
+                yield
+            finally:
+                await dispose_engines()
+            return
+        if isinstance(publisher, ConnectingPublisher):
+            try:
+                await publisher.connect()
+            except Exception:
+                log.warning("broker unreachable; the outbox relay will publish events")
+        # Writes answer once committed; their events are published in batches meanwhile.
+        queue = PublishQueue(publisher)
+        queue.start()
+        outbox.set_async_publisher(queue)
         try:
             yield
         finally:
-            if publisher is not None:
-                outbox.set_async_publisher(None)
-                if queue is not None:
-                    await queue.close()
-                if isinstance(publisher, ConnectingPublisher):
-                    await publisher.close()
+            outbox.set_async_publisher(None)
+            await queue.close()
+            if isinstance(publisher, ConnectingPublisher):
+                await publisher.close()
             await dispose_engines()
 
     return lifespan
@@ -94,7 +96,8 @@ def _require_schemes_together(app: FastAPI) -> None:
 
 
 def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI:
-    """Build the app; events go through ``event_publisher`` after commit (else the relay).
+    """Build the app; committed events go to ``event_publisher`` in batches after each response
+    (``PublishQueue``; without one, the relay publishes them).
 
     /docs and /redoc load scripts from a CDN, so they are served only with API_DOCS=1.
     """
