@@ -1,4 +1,4 @@
-"""PostgreSQL connections are pinged before reuse only after sitting idle: a dead one is replaced."""
+"""Pooled PostgreSQL connections are pinged only after sitting idle: a dead one is replaced."""
 
 from __future__ import annotations
 
