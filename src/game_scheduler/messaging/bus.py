@@ -20,7 +20,6 @@ from collections.abc import Sequence
 
 from game_scheduler.messaging.events import Envelope
 from game_scheduler.messaging.handling import Handlers, handle_once, is_transient
-from game_scheduler.messaging.publish_queue import never_wait_here
 from game_scheduler.messaging.sync_publisher import PublishError
 
 log = logging.getLogger(__name__)
@@ -119,7 +118,6 @@ class InProcessBus:
         return handled
 
     async def _deliver_forever(self, queue: asyncio.Queue[_Item]) -> None:
-        never_wait_here()  # a handler's write must not wait for the events this task delivers
         while True:
             envelope, done = await queue.get()
             try:

@@ -59,7 +59,7 @@ class SyncEventPublisher(Protocol):
 class Handoff(Protocol):
     """Takes committed events and publishes and marks them itself (``PublishQueue``)."""
 
-    async def hand_over(self, envelopes: Sequence[Envelope]) -> None: ...
+    def hand_over(self, envelopes: Sequence[Envelope]) -> None: ...
 
 
 _async_publisher: AsyncEventPublisher | Handoff | None = None
@@ -138,7 +138,7 @@ async def commit_and_publish(session: AsyncSession) -> list[Envelope]:
     if not envelopes or _async_publisher is None:
         return envelopes
     if isinstance(_async_publisher, Handoff):
-        await _async_publisher.hand_over(envelopes)
+        _async_publisher.hand_over(envelopes)
         return envelopes
     try:
         await _async_publisher.publish_many(envelopes)

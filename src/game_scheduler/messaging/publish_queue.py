@@ -6,11 +6,6 @@ publishes whatever queued up meanwhile as one batch (one wait for the broker's c
 marks the batch published with one statement in a transaction of its own. Events keep the order
 in which their transactions handed them over.
 
-A publisher slower than the writes (``up``'s in-process bus, whose handlers share the one core
-with the requests) holds writers back once MAX_BACKLOG events are queued or in flight, so the
-backlog, and how late the events behind it are handled, stays bounded. Writes made while
-handling an event (:func:`never_wait_here`) never wait: the queue may be waiting for them.
-
 The outbox stays the guarantee: a batch the broker refused, or events still queued when the
 process dies, stay unpublished in the outbox and the relay (``relay_outbox``) sends them once
 they are older than its ``min_age_seconds``. Closing the queue publishes what is left first.
@@ -22,7 +17,6 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Sequence
-from contextvars import ContextVar
 
 from game_scheduler.database import get_db_session
 from game_scheduler.messaging.events import Envelope
@@ -34,38 +28,16 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 500
 # How long closing may spend publishing what is still queued; the relay has the rest.
 CLOSE_GRACE_SECONDS = 10.0
-# Queued and in-flight events beyond which a write waits for the publisher to catch up.
-MAX_BACKLOG = 200
-
-_never_wait: ContextVar[bool] = ContextVar("publish_queue_never_wait", default=False)
-
-
-def never_wait_here() -> None:
-    """Writes from this task on hand their events over without waiting for room.
-
-    For a task that delivers events (the in-process bus's worker): a handler's write waiting
-    for the queue to shrink would wait for itself.
-    """
-    _never_wait.set(True)
 
 
 class PublishQueue:
     """Takes committed events and publishes and marks them on a task of its own."""
 
-    def __init__(
-        self,
-        publisher: AsyncEventPublisher,
-        *,
-        max_batch: int = MAX_BATCH,
-        max_backlog: int = MAX_BACKLOG,
-    ) -> None:
+    def __init__(self, publisher: AsyncEventPublisher, *, max_batch: int = MAX_BATCH) -> None:
         self._publisher = publisher
         self._max_batch = max_batch
-        self._max_backlog = max_backlog
         self._waiting: deque[Envelope] = deque()
-        self._in_flight = 0
         self._wake = asyncio.Event()
-        self._room = asyncio.Event()
         self._closing = False
         self._task: asyncio.Task[None] | None = None
 
@@ -73,23 +45,15 @@ class PublishQueue:
         """Start the publishing task on the running loop."""
         self._task = asyncio.create_task(self._run(), name="publish-queue")
 
-    async def hand_over(self, envelopes: Sequence[Envelope]) -> None:
-        """Queue events whose transaction committed; waits only while the backlog is full."""
+    def hand_over(self, envelopes: Sequence[Envelope]) -> None:
+        """Queue events whose transaction committed; returns at once."""
         self._waiting.extend(envelopes)
         self._wake.set()
-        while (
-            len(self._waiting) + self._in_flight > self._max_backlog
-            and not self._closing
-            and not _never_wait.get()
-        ):
-            self._room.clear()
-            await self._room.wait()
 
     async def close(self) -> None:
         """Publish what is queued (for up to CLOSE_GRACE_SECONDS), then stop."""
         self._closing = True
         self._wake.set()
-        self._room.set()
         if self._task is None:
             return
         try:
@@ -110,12 +74,7 @@ class PublishQueue:
             batch = [
                 self._waiting.popleft() for _ in range(min(self._max_batch, len(self._waiting)))
             ]
-            self._in_flight = len(batch)
-            try:
-                await self._publish(batch)
-            finally:
-                self._in_flight = 0
-                self._room.set()
+            await self._publish(batch)
 
     async def _publish(self, batch: list[Envelope]) -> None:
         try:
