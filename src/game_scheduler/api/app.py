@@ -46,7 +46,7 @@ class ConnectingPublisher(Protocol):
 
 
 def _lifespan(
-    publisher: AsyncEventPublisher | None,
+    publisher: AsyncEventPublisher | None, after_response: bool
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -61,15 +61,16 @@ def _lifespan(
                 await publisher.connect()
             except Exception:
                 log.warning("broker unreachable; the outbox relay will publish events")
-        # Writes answer once committed; their events are published in batches meanwhile.
-        queue = PublishQueue(publisher)
-        queue.start()
-        outbox.set_async_publisher(queue)
+        queue = PublishQueue(publisher) if after_response else None
+        if queue is not None:
+            queue.start()
+        outbox.set_async_publisher(queue or publisher)
         try:
             yield
         finally:
             outbox.set_async_publisher(None)
-            await queue.close()
+            if queue is not None:
+                await queue.close()
             if isinstance(publisher, ConnectingPublisher):
                 await publisher.close()
             await dispose_engines()
@@ -95,9 +96,13 @@ def _require_schemes_together(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI:
-    """Build the app; committed events go to ``event_publisher`` in batches after each response
-    (``PublishQueue``; without one, the relay publishes them).
+def create_app(
+    *, event_publisher: AsyncEventPublisher | None = None, publish_after_response: bool = True
+) -> FastAPI:
+    """Build the app; committed events go to ``event_publisher`` (without one, the relay's).
+
+    ``publish_after_response``: a write answers once committed and its events go out in
+    batches meanwhile (``PublishQueue``); otherwise it answers once they are published.
 
     /docs and /redoc load scripts from a CDN, so they are served only with API_DOCS=1.
     """
@@ -106,7 +111,7 @@ def create_app(*, event_publisher: AsyncEventPublisher | None = None) -> FastAPI
         title="Game Scheduler",
         version="1",
         description="Schedule Discord game sessions: signups, waitlist, reminders, calendars.",
-        lifespan=_lifespan(event_publisher),
+        lifespan=_lifespan(event_publisher, publish_after_response),
         docs_url="/docs" if settings.api_docs else None,
         redoc_url="/redoc" if settings.api_docs else None,
     )

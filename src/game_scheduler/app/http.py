@@ -19,11 +19,12 @@ from game_scheduler.web.app import ConsoleFeed, install_dashboard
 def create_http_app(
     *,
     event_publisher: AsyncEventPublisher | None = None,
+    publish_after_response: bool = True,
     console_messages: ConsoleFeed | None = None,
     demo_login: bool = False,
 ) -> FastAPI:
     """The API app with the dashboard's pages and static files added."""
-    app = create_app(event_publisher=event_publisher)
+    app = create_app(event_publisher=event_publisher, publish_after_response=publish_after_response)
     install_dashboard(app, console_messages=console_messages, demo_login=demo_login)
     return app
 

@@ -81,6 +81,9 @@ async def serve(
     scheduler = EmbeddedScheduler(bus.sync_adapter())
     app = create_http_app(
         event_publisher=bus,
+        # The bus's handlers share this process's core with the requests: answering before
+        # they ran would only hide an overload as a growing backlog (bench/up.py).
+        publish_after_response=False,
         console_messages=console_feed(console) if console is not None else None,
         demo_login=True,
     )

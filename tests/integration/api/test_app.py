@@ -1,5 +1,6 @@
 """The app around the routes: health, OpenAPI, the publisher's lifetime, the command line."""
 
+import asyncio
 from collections.abc import Sequence
 
 import pytest
@@ -24,6 +25,9 @@ class RecordingPublisher:
         self.published: list[Envelope] = []
         self.connected = False
         self.closed = False
+        self.gate = asyncio.Event()  # closed by a test to hold publishing
+        self.gate.set()
+        self.called = asyncio.Event()
 
     async def connect(self) -> None:
         self.connected = True
@@ -31,6 +35,8 @@ class RecordingPublisher:
     async def publish_many(self, envelopes: Sequence[Envelope]) -> None:
         assert self.connected
         assert not self.closed
+        self.called.set()
+        await self.gate.wait()
         self.published.extend(envelopes)
 
     async def close(self) -> None:
@@ -88,6 +94,27 @@ async def test_events_are_published_after_commit_while_the_app_runs(pg_db_url):
             )
         ).scalar_one()
     assert row.published_at is not None
+
+
+async def test_a_write_answers_before_its_events_are_published_unless_told_otherwise(pg_db_url):
+    await seed_channel()
+    game = await create_game()
+    cookie = await open_session(member(player_id()))
+    for after_response in (True, False):
+        publisher = RecordingPublisher()
+        publisher.gate.clear()
+        app = create_app(event_publisher=publisher, publish_after_response=after_response)
+        async with app.router.lifespan_context(app), client_for(app, cookie) as client:
+            path = f"/api/v1/games/{game.id}/{'join' if after_response else 'leave'}"
+            request = asyncio.create_task(client.post(path))
+            if after_response:  # answered with the broker still silent
+                assert (await asyncio.wait_for(request, 120)).status_code == 200
+            else:  # the publish is under way, and the write has not answered
+                await publisher.called.wait()
+                assert not request.done()
+            publisher.gate.set()
+            assert (await request).status_code == 200
+        assert len(publisher.published) == 1
 
 
 def test_command_line_arguments():
