@@ -82,17 +82,16 @@ async def create_session(
     return NewSession(cookie_value, web_session)
 
 
+# Made once: the loader option cost CPU on every request.
+_SESSION_WITH_USER = select(WebSession).options(joinedload(WebSession.user))
+
+
 async def load_session(db: AsyncSession, cookie_value: str, now: datetime) -> WebSession | None:
     """The live session behind a cookie, with its user; None when unknown or expired."""
     if not cookie_value or len(cookie_value) > 128:
         return None
-    web_session = (
-        await db.execute(
-            select(WebSession)
-            .where(WebSession.id == tokens.session_key(cookie_value))
-            .options(joinedload(WebSession.user))
-        )
-    ).scalar_one_or_none()
+    found = _SESSION_WITH_USER.where(WebSession.id == tokens.session_key(cookie_value))
+    web_session = (await db.execute(found)).scalar_one_or_none()
     if web_session is None or web_session.expires_at <= now:
         return None
     return web_session
