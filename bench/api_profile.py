@@ -15,13 +15,28 @@ import asyncio
 import os
 import random
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
+from fastapi import FastAPI
 from pyinstrument import Profiler
 
 from bench.api import seed
 from bench.messaging import DEFAULT_DATABASE_URL, DEFAULT_RABBITMQ_URL, own_database, own_vhost
 from game_scheduler.config import get_settings
+
+
+@asynccontextmanager
+async def in_process(app: FastAPI, headers: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    """The app's lifespan, and a client signed in with ``headers`` on its ASGI transport."""
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1", headers=headers
+        ) as http,
+    ):
+        yield http
 
 
 async def profile(requests: int) -> None:
@@ -30,14 +45,7 @@ async def profile(requests: int) -> None:
 
     app = production_app()
     rng = random.Random(1)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://127.0.0.1",
-            headers=signed_in[0],
-        ) as http,
-    ):
+    async with in_process(app, signed_in[0]) as http:
 
         async def join_leave() -> None:
             game = rng.choice(ids)

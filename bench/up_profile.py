@@ -21,10 +21,10 @@ import tempfile
 import time
 from typing import Any
 
-import httpx
 from sqlalchemy import event
 
 from bench.api import seed
+from bench.api_profile import in_process
 from game_scheduler import database, migrate
 from game_scheduler.config import get_settings
 
@@ -41,7 +41,11 @@ async def profile(mode: str, requests: int) -> None:
 
     handlers = BotHandlers(ConsolePort())
     bus = InProcessBus(handlers.mapping() if mode == "full" else {})
-    app = create_http_app(event_publisher=None if mode == "no-bus" else bus, demo_login=True)
+    app = create_http_app(
+        event_publisher=None if mode == "no-bus" else bus,
+        publish_after_response=False,  # as up builds it
+        demo_login=True,
+    )
     statements: collections.Counter[str] = collections.Counter()
 
     @event.listens_for(database.get_async_engine().sync_engine, "before_cursor_execute")
@@ -50,14 +54,7 @@ async def profile(mode: str, requests: int) -> None:
 
     rng = random.Random(1)
     await bus.start()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://127.0.0.1",
-            headers=signed_in[0],
-        ) as http,
-    ):
+    async with in_process(app, signed_in[0]) as http:
 
         async def join_leave() -> None:
             game = rng.choice(ids)
