@@ -44,7 +44,12 @@ def _stop(process: subprocess.Popen[str]) -> int:
 
 
 async def _signed_in(base: str, fake: FakeDiscordOAuth, user_id: int) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=60)
+    # No keep-alive: signing 20 players in takes longer than the server keeps an idle connection
+    # (uvicorn: 5 s), and a request sent as the server closes one is lost ("Server
+    # disconnected without sending a response").
+    client = httpx.AsyncClient(
+        base_url=base, timeout=60, limits=httpx.Limits(max_keepalive_connections=0)
+    )
     response = await sign_in(client, fake, user_id)
     assert response.status_code == 303, response.text
     return client
