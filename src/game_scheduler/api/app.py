@@ -50,29 +50,26 @@ def _lifespan(
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if publisher is None:
-            try:
-                yield
-            finally:
-                await dispose_engines()
-            return
-        if isinstance(publisher, ConnectingPublisher):
-            try:
-                await publisher.connect()
-            except Exception:
-                log.warning("broker unreachable; the outbox relay will publish events")
-        queue = PublishQueue(publisher) if after_response else None
-        if queue is not None:
-            queue.start()
-        outbox.set_async_publisher(queue or publisher)
+        queue: PublishQueue | None = None
+        if publisher is not None:
+            if isinstance(publisher, ConnectingPublisher):
+                try:
+                    await publisher.connect()
+                except Exception:
+                    log.warning("broker unreachable; the outbox relay will publish events")
+            if after_response:
+                queue = PublishQueue(publisher)
+                queue.start()
+            outbox.set_async_publisher(queue or publisher)
         try:
             yield
         finally:
-            outbox.set_async_publisher(None)
-            if queue is not None:
-                await queue.close()
-            if isinstance(publisher, ConnectingPublisher):
-                await publisher.close()
+            if publisher is not None:
+                outbox.set_async_publisher(None)
+                if queue is not None:
+                    await queue.close()
+                if isinstance(publisher, ConnectingPublisher):
+                    await publisher.close()
             await dispose_engines()
 
     return lifespan
