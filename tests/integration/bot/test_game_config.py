@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from game_scheduler.database import get_db_session
 from game_scheduler.models import Channel, Guild
-from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord import FakeDiscord, FakeInteraction
 from tests.integration.bot.conftest import HOST_ROLE_ID
 from tests.support.factories import CHANNEL_ID, GUILD_ID, player_id
 
@@ -20,6 +20,13 @@ async def stored() -> tuple[Guild, Channel]:
     return guild, channel
 
 
+async def game_config(
+    fake: FakeDiscord, user_id: int, *, roles: dict[str, int] | None = None, **options: str
+) -> FakeInteraction:
+    """``user_id`` runs /game-config in the test channel with these options."""
+    return await fake.command(user_id, GUILD_ID, CHANNEL_ID, "game-config", roles=roles, **options)
+
+
 def manager(fake: FakeDiscord) -> int:
     admin = player_id()
     fake.state.add_member(GUILD_ID, admin, manage=True)
@@ -29,11 +36,9 @@ def manager(fake: FakeDiscord) -> int:
 async def test_server_settings_are_saved_and_shown_with_what_is_in_force(bot, fake_discord):
     admin = manager(fake_discord)
 
-    answer = await fake_discord.command(
+    answer = await game_config(
+        fake_discord,
         admin,
-        GUILD_ID,
-        CHANNEL_ID,
-        "game-config",
         roles={"ping_role": HOST_ROLE_ID},
         scope="server",
         remind_maybe="true",
@@ -64,22 +69,18 @@ async def test_server_settings_are_saved_and_shown_with_what_is_in_force(bot, fa
 
 async def test_a_channel_overrides_and_returns_to_the_servers_settings(bot, fake_discord):
     admin = manager(fake_discord)
-    await fake_discord.command(
+    await game_config(
+        fake_discord,
         admin,
-        GUILD_ID,
-        CHANNEL_ID,
-        "game-config",
         roles={"ping_role": HOST_ROLE_ID},
         scope="server",
         seat_mode="offer",
         quorum_deadline="60",
     )
 
-    override = await fake_discord.command(
+    override = await game_config(
+        fake_discord,
         admin,
-        GUILD_ID,
-        CHANNEL_ID,
-        "game-config",
         ping_clear="none",
         threads="off",
         seat_mode="instant",
@@ -92,11 +93,9 @@ async def test_a_channel_overrides_and_returns_to_the_servers_settings(bot, fake
     assert "Ping role: none → in force: none" in override.text
     assert "Quorum deadline (minutes before): none → in force: none" in override.text
 
-    back = await fake_discord.command(
+    back = await game_config(
+        fake_discord,
         admin,
-        GUILD_ID,
-        CHANNEL_ID,
-        "game-config",
         ping_clear="default",
         threads="default",
         seat_mode="default",
@@ -114,11 +113,9 @@ async def test_a_channel_overrides_and_returns_to_the_servers_settings(bot, fake
 async def test_every_bad_option_is_named_in_one_reply_and_nothing_is_saved(bot, fake_discord):
     admin = manager(fake_discord)
 
-    answer = await fake_discord.command(
+    answer = await game_config(
+        fake_discord,
         admin,
-        GUILD_ID,
-        CHANNEL_ID,
-        "game-config",
         roles={"ping_role": HOST_ROLE_ID},
         ping_clear="none",
         reminders="soon",
@@ -147,9 +144,7 @@ async def test_every_bad_option_is_named_in_one_reply_and_nothing_is_saved(bot, 
 async def test_a_role_that_is_not_the_servers_is_refused(bot, fake_discord):
     admin = manager(fake_discord)
 
-    answer = await fake_discord.command(
-        admin, GUILD_ID, CHANNEL_ID, "game-config", roles={"ping_role": GUILD_ID}, threads="on"
-    )
+    answer = await game_config(fake_discord, admin, roles={"ping_role": GUILD_ID}, threads="on")
 
     assert answer.ephemeral
     assert "not a role of this server" in answer.text
@@ -158,9 +153,7 @@ async def test_a_role_that_is_not_the_servers_is_refused(bot, fake_discord):
 
 
 async def test_members_without_manage_server_change_nothing(bot, fake_discord):
-    answer = await fake_discord.command(
-        player_id(), GUILD_ID, CHANNEL_ID, "game-config", seat_mode="offer", offer_window="x"
-    )
+    answer = await game_config(fake_discord, player_id(), seat_mode="offer", offer_window="x")
 
     assert answer.text == "Only members with Manage Server can change game settings."
     _, channel = await stored()
