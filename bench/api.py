@@ -225,6 +225,15 @@ def start_server(
     raise RuntimeError("the api server did not start")
 
 
+def stop_server(server: subprocess.Popen[bytes], grace: float) -> None:
+    """Ctrl-C the server; killed if it has not stopped within ``grace`` seconds."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 async def run(
     args: argparse.Namespace, base: str, server_pid: int, signed_in: list[Headers], ids: list[int]
 ) -> None:
@@ -283,11 +292,7 @@ def main() -> None:
         try:
             asyncio.run(run(args, f"http://127.0.0.1:{port}", server.pid, signed_in, ids))
         finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_server(server, grace=20)
 
 
 if __name__ == "__main__":

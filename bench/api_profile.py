@@ -39,6 +39,13 @@ async def in_process(app: FastAPI, headers: dict[str, str]) -> AsyncIterator[htt
         yield http
 
 
+async def join_and_leave(http: httpx.AsyncClient, game: int) -> None:
+    """Join the game, then leave it, both answered 200."""
+    for action in ("join", "leave"):
+        response = await http.post(f"/api/v1/games/{game}/{action}")
+        assert response.status_code == 200, response.text
+
+
 async def profile(requests: int) -> None:
     signed_in, ids = await seed(1, 50, 6)
     from game_scheduler.app.http import production_app  # after the settings point at our db
@@ -48,10 +55,7 @@ async def profile(requests: int) -> None:
     async with in_process(app, signed_in[0]) as http:
 
         async def join_leave() -> None:
-            game = rng.choice(ids)
-            for action in ("join", "leave"):
-                response = await http.post(f"/api/v1/games/{game}/{action}")
-                assert response.status_code == 200, response.text
+            await join_and_leave(http, rng.choice(ids))
 
         async def list_games() -> None:
             offset = rng.choice((0, 0, 0, 20))

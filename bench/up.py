@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.api import drive, free_port, join_leave, seed, tree_cpu_seconds
+from bench.api import drive, free_port, join_leave, seed, stop_server, tree_cpu_seconds
 from game_scheduler import database
 from game_scheduler.config import get_settings
 from game_scheduler.models import OutboxEvent
@@ -123,11 +122,7 @@ def main() -> None:
             )
             errors, p99 = asyncio.run(run(args, f"http://127.0.0.1:{port}", server.pid))
         finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_server(server, grace=30)
     print(f"up errors: {errors}")
     print(f"up p99 ms: {p99:.0f}")
 

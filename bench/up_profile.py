@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import event
 
 from bench.api import seed
-from bench.api_profile import in_process
+from bench.api_profile import in_process, join_and_leave
 from game_scheduler import database, migrate
 from game_scheduler.config import get_settings
 
@@ -57,10 +57,7 @@ async def profile(mode: str, requests: int) -> None:
     async with in_process(app, signed_in[0]) as http:
 
         async def join_leave() -> None:
-            game = rng.choice(ids)
-            for action in ("join", "leave"):
-                response = await http.post(f"/api/v1/games/{game}/{action}")
-                assert response.status_code == 200, response.text
+            await join_and_leave(http, rng.choice(ids))
             await handlers.keeper.wait_idle()
 
         for _ in range(20):  # warm-up: connections, statement caches
