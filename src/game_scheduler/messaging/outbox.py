@@ -191,7 +191,8 @@ def _mark_statement(
 
     A thousand-value ``IN`` list costs a thousand bind parameters to render, send and plan
     (13 % of a large send tick in the profile of issue 18); SQLite keeps the ``IN`` list. The
-    PostgreSQL statement is built once: building it cost more than running it.
+    PostgreSQL statement is built once: building it (the array bind's type coercion) cost about
+    1 ms of CPU per call under cProfile.
     """
     ids = [str(e.event_id) for e in envelopes]
     if session.get_bind().dialect.name == "postgresql":
