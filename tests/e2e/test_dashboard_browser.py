@@ -226,6 +226,8 @@ async def test_a_refused_form_lists_every_problem_and_a_reload_does_not_post(con
     await page.get_by_label("Min players").fill("5")
     # A paste past the limit is kept whole and the counter says by how much it is too long.
     where = page.get_by_label("Where")
+    # The deferred script swaps maxlength for the counter; before it has run a paste is cut at 200.
+    await expect(where).to_have_attribute("data-limit", "200")
     await where.fill("x" * 250)
     await expect(where).to_have_value("x" * 250)
     counter = page.locator('[data-counter-for="location"]')
