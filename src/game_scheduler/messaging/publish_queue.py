@@ -40,6 +40,7 @@ class PublishQueue:
         self._wake = asyncio.Event()
         self._closing = False
         self._task: asyncio.Task[None] | None = None
+        self._failed_batches = 0  # in a row: an outage is logged when it starts and ends
 
     def start(self) -> None:
         """Start the publishing task on the running loop."""
@@ -80,12 +81,16 @@ class PublishQueue:
         try:
             await self._publisher.publish_many(batch)
         except Exception:
-            log.warning(
-                "publishing %d events failed; the outbox relay will retry",
-                len(batch),
-                exc_info=True,
-            )
+            self._failed_batches += 1
+            if self._failed_batches == 1:
+                log.warning(
+                    "publishing events failed; the outbox relay sends them once the broker is back",
+                    exc_info=True,
+                )
             return
+        if self._failed_batches:
+            log.warning("publishing works again after %d failed batches", self._failed_batches)
+            self._failed_batches = 0
         try:
             async with get_db_session() as session:
                 await mark_published(session, batch)

@@ -14,6 +14,8 @@ from game_scheduler.messaging.publish_queue import PublishQueue
 from game_scheduler.models import OutboxEvent
 from tests.support.events import send_dm
 
+queue_log = "game_scheduler.messaging.publish_queue"
+
 
 class GatedPublisher:
     """Records each batch; each waits for the test to open the gate (or fails if told to)."""
@@ -76,19 +78,27 @@ async def test_writes_return_before_the_broker_confirms_and_queued_events_go_as_
     assert unpublished() == set()
 
 
-async def test_a_failed_batch_stays_in_the_outbox_and_later_batches_still_go(db_url):
+async def test_a_failed_batch_stays_in_the_outbox_and_later_batches_still_go(db_url, caplog):
     publisher = GatedPublisher()
     publisher.fail = True
-    publisher.gate.set()
     queue = PublishQueue(publisher)
     queue.start()
-    lost = await committed(queue, 2)
-    await until_taken(publisher, 2)
+    lost = await committed(queue, 1)
+    await until_taken(publisher, 1)  # held at the gate while two more writes commit
+    lost += await committed(queue, 2)
+    publisher.gate.set()
+    await until_taken(publisher, 3)  # two batches, both failed
     publisher.fail = False
     sent = await committed(queue, 1)
     await queue.close()
     assert unpublished() == set(lost)  # the relay's to send
-    assert publisher.batches[-1] == sent
+    assert publisher.batches == [lost[:1], lost[1:], sent]
+    # The outage is told once when it starts and once when it ends, not once per batch.
+    said = [r.getMessage() for r in caplog.records if r.name == queue_log]
+    assert said == [
+        "publishing events failed; the outbox relay sends them once the broker is back",
+        "publishing works again after 2 failed batches",
+    ]
 
 
 async def test_closing_publishes_what_is_still_queued(db_url):
