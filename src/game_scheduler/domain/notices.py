@@ -121,7 +121,8 @@ def at_quorum_met(host: T, confirmed: Sequence[T]) -> list[Notice[T]]:
 
 
 def at_quorum_cancel(host: T, ordered: Sequence[T]) -> list[Notice[T]]:
-    """Cancelled for want of players: everyone signed up and the host hear why."""
+    """Cancelled for want of players: the host and everyone who might come (going or maybe,
+    as ``after_cancel`` is given them) hear why."""
     return [Notice(p, DmKind.QUORUM_CANCELLED) for p in dict.fromkeys([host, *ordered])]
 
 

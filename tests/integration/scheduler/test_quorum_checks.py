@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.domain.quorum import QuorumState, Step
+from game_scheduler.domain.rsvp import Response
 from game_scheduler.models import Game, GameStatus, OutboxEvent, utcnow
 from game_scheduler.scheduler.services.quorum_checks import (
     check_quorums,
@@ -60,6 +61,26 @@ async def test_a_short_game_is_cancelled_once_however_often_the_check_runs(db_ur
     assert len(staged("game.cancelled")) == 1
     kinds = [p["data"]["kind"] for p in staged("notification.send_dm")]
     assert kinds.count("quorum_cancelled") == 2  # the host and the one player
+
+
+async def test_a_quorum_cancellation_tells_maybe_players_too_but_not_those_who_cannot_come(
+    db_url,
+):
+    game_id = await posted_game(1, deadline=190, quorum_action="cancel")
+    maybe, declined = player_id(), player_id()
+    await seed_member(maybe, declined)
+    for discord_id, answer in ((maybe, Response.MAYBE), (declined, Response.DECLINED)):
+        async with get_db_session() as session:
+            await signups.respond(session, member(discord_id), game_id, answer)
+    assert run_check() == {Step.CANCEL: 1}  # a maybe does not count toward the quorum
+    told = {
+        int(p["data"]["recipient_discord_id"])
+        for p in staged("notification.send_dm")
+        if p["data"]["kind"] == "quorum_cancelled"
+    }
+    assert maybe in told
+    assert declined not in told
+    assert len(told) == 3  # the host, the one player and the maybe
 
 
 async def test_the_nudge_is_staged_once_and_the_deadline_is_left_for_later(db_url):

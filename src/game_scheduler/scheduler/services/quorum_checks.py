@@ -46,7 +46,8 @@ class _Game:
     guild: Guild
     channel: Channel
     host_discord_id: int
-    players: list[int]
+    players: list[int]  # going, in signup order: who counts toward the quorum
+    answered: list[int]  # going or maybe, in signup order: who hears of a cancellation
 
     @property
     def confirmed(self) -> list[int]:
@@ -231,15 +232,28 @@ def _lock(session: Session, game_ids: Sequence[int]) -> list[_Game]:
     ).all()
     hosts = {user_id: discord_id for user_id, discord_id in host_rows}
     players: dict[int, list[int]] = {i: [] for i in ids}
-    for game_id, discord_id in session.execute(
-        select(Participant.game_id, User.discord_id)
+    answered: dict[int, list[int]] = {i: [] for i in ids}
+    for game_id, discord_id, response in session.execute(
+        select(Participant.game_id, User.discord_id, Participant.response)
         .join(User, User.id == Participant.user_id)
-        .where(Participant.game_id.in_(ids), Participant.response == Response.GOING)
+        .where(
+            Participant.game_id.in_(ids),
+            Participant.response.in_((Response.GOING, Response.MAYBE)),
+        )
         .order_by(Participant.game_id, Participant.position)
     ).all():
-        players[game_id].append(discord_id)
+        answered[game_id].append(discord_id)
+        if response == Response.GOING:
+            players[game_id].append(discord_id)
     return [
-        _Game(g, guilds[g.guild_id], channels[g.channel_id], hosts[g.host_id], players[g.id])
+        _Game(
+            g,
+            guilds[g.guild_id],
+            channels[g.channel_id],
+            hosts[g.host_id],
+            players[g.id],
+            answered[g.id],
+        )
         for g in games
     ]
 
@@ -281,7 +295,7 @@ def _act(session: Session, item: _Game, step: Step, now: datetime) -> list[Envel
         len(confirmed),
         game.min_players,
     )
-    dms = notices.at_quorum_cancel(item.host_discord_id, item.players)
+    dms = notices.at_quorum_cancel(item.host_discord_id, item.answered)
     return [make_event(EventType.GAME_CANCELLED, ref), *_dms(item, dms)]
 
 
