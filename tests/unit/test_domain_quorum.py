@@ -16,6 +16,7 @@ from game_scheduler.domain.quorum import (
     next_step,
     nudge_at,
     players_needed,
+    reopens,
     validate_deadline,
     validate_nudge,
 )
@@ -102,3 +103,23 @@ def test_nudge_lead_bounds():
     assert validate_nudge(0) == 0
     with pytest.raises(ValidationError):
         validate_nudge(-5)
+
+
+@pytest.mark.parametrize(
+    ("state", "nudged", "deadline", "expected"),
+    [
+        (QuorumState.ON, False, DEADLINE + timedelta(days=7), True),  # moved a week on
+        (QuorumState.ASKED, False, DEADLINE + timedelta(days=7), True),
+        (QuorumState.KEPT, False, DEADLINE + timedelta(days=7), True),
+        (QuorumState.WAIVED, False, DEADLINE + timedelta(days=7), True),
+        (None, True, DEADLINE + timedelta(days=7), True),  # the nudge was for the old date
+        (None, False, DEADLINE + timedelta(days=7), False),  # nothing decided: nothing to undo
+        (QuorumState.ON, False, DEADLINE - timedelta(hours=1), False),  # new deadline past too
+        (QuorumState.ON, False, None, False),  # no deadline any more
+        (QuorumState.CANCELLED, False, DEADLINE + timedelta(days=7), False),
+    ],
+)
+def test_a_move_reopens_the_quorum_only_while_the_new_deadline_is_ahead(
+    state, nudged, deadline, expected
+):
+    assert reopens(state, nudged, deadline, now=DEADLINE + timedelta(minutes=1)) is expected

@@ -11,7 +11,7 @@ from game_scheduler.domain import rsvp
 from game_scheduler.domain import status as lifecycle
 from game_scheduler.models import Game, GameStatus
 from game_scheduler.seats import lineups
-from game_scheduler.services.quorum import summarise
+from game_scheduler.services.quorum_rules import summarise
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 TITLE_LIMIT = 256

@@ -10,6 +10,7 @@ cancelled ("not enough players") or left to the host (a DM with Cancel / Keep)::
     (none) --deadline, short, action ask_host--------------> asked
     asked  --host keeps / host cancels---------------------> kept / (game cancelled)
     (none) --posted after its deadline---------------------> waived (never checked)
+    any but cancelled --start or deadline moved, new deadline ahead--> (none), nudge forgotten
 """
 
 from __future__ import annotations
@@ -155,6 +156,18 @@ def next_step(game: QuorumView, rules: QuorumRules, now: datetime) -> Step:
     if short and not game.nudged and nudge is not None and now >= nudge:
         return Step.NUDGE
     return Step.WAIT
+
+
+def reopens(state: str | None, nudged: bool, deadline: datetime | None, now: datetime) -> bool:
+    """After the start or the deadline moved: whether the quorum is to be decided afresh.
+
+    Only while the new deadline is still ahead: the outcome so far (on, asked, kept, waived)
+    and the nudge were about the old date, and the check runs again at the new deadline. A
+    deadline already past keeps what was decided: a move never cancels a game on the spot.
+    """
+    if deadline is None or deadline <= now or state == QuorumState.CANCELLED:
+        return False
+    return state is not None or nudged
 
 
 def label(state: str | None, min_players: int, confirmed: int) -> str:

@@ -26,6 +26,7 @@ from game_scheduler.seats import lineups
 from game_scheduler.seats import offers as seat_offers
 from game_scheduler.services import game_events
 from game_scheduler.services.loading import check_can_manage, load_game
+from game_scheduler.services.quorum_rules import reopen_after_move
 from game_scheduler.services.registry import ensure_user
 from game_scheduler.services.reminders import sync_reminders
 
@@ -284,6 +285,8 @@ async def update_game(
         await session.refresh(game.channel)
         await session.refresh(game.guild)
         await sync_reminders(session, game, now)
+    if {"scheduled_at", "quorum_deadline_minutes"} & set(changed):
+        reopen_after_move(game, now)
     await session.flush()
     game_events.stage_game_updated(session, game, changed)
     line = lineups.going(game)

@@ -1,16 +1,11 @@
-"""A game's quorum as shown to people, and the host's answer to a short game: keep or cancel."""
+"""The host's answer to a game short at its quorum deadline: keep it or cancel it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from game_scheduler.config import get_settings
-from game_scheduler.domain import quorum
 from game_scheduler.domain.permissions import Actor
-from game_scheduler.domain.quorum import QuorumRules, QuorumState
+from game_scheduler.domain.quorum import QuorumState
 from game_scheduler.errors import NotAllowed, ValidationError
 from game_scheduler.messaging.events import EventType, make_event
 from game_scheduler.messaging.outbox import commit_and_publish, stage
@@ -42,46 +37,3 @@ async def answer_short_game(
     stage(session, make_event(EventType.QUORUM_MET, game_events.game_ref(game)))
     await commit_and_publish(session)
     return game
-
-
-@dataclass(frozen=True)
-class QuorumSummary:
-    """What the embed, the web page and the API show: the deadline and where the game stands."""
-
-    min_players: int
-    deadline_at: datetime
-    label: str
-
-
-def rules_for(game: Game) -> QuorumRules:
-    """The quorum settings in force for ``game``: game, then channel, then server, then default.
-
-    A game built without its channel or server (not loaded from the database) has only its own.
-    """
-    settings = get_settings()
-    levels: list[tuple[int | None, str | None, int | None]] = [
-        (game.quorum_deadline_minutes, None, None)
-    ]
-    for level in (game.channel, game.guild):
-        if level is not None:
-            levels.append(
-                (level.quorum_deadline_minutes, level.quorum_action, level.quorum_nudge_minutes)
-            )
-    return quorum.effective_rules(
-        levels,
-        (
-            settings.default_quorum_deadline_minutes,
-            settings.default_quorum_action,
-            settings.default_quorum_nudge_minutes,
-        ),
-    )
-
-
-def summarise(game: Game, confirmed: int) -> QuorumSummary | None:
-    """None when no deadline is in force (its channel and server must be loaded)."""
-    deadline = quorum.deadline_at(game.scheduled_at, rules_for(game))
-    if deadline is None:
-        return None
-    return QuorumSummary(
-        game.min_players, deadline, quorum.label(game.quorum_state, game.min_players, confirmed)
-    )

@@ -9,13 +9,13 @@ from sqlalchemy import select, update
 from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.domain.quorum import QuorumState, Step
 from game_scheduler.domain.rsvp import Response
-from game_scheduler.models import Game, GameStatus, OutboxEvent, utcnow
+from game_scheduler.models import Game, GameStatus, OutboxEvent, Participant, User, utcnow
 from game_scheduler.scheduler.services.quorum_checks import (
     check_quorums,
     find_quorum_candidates,
     stage_quorum_steps,
 )
-from game_scheduler.services import signups
+from game_scheduler.services import games, signups
 from tests.support.factories import HOST_ID, create_game, member, player_id, seed_channel
 from tests.support.members import seed_member
 
@@ -113,3 +113,29 @@ async def test_a_run_killed_before_its_commit_leaves_the_game_to_the_next_run(db
     assert len(staged("game.quorum_met")) == 1
     kinds = [p["data"]["kind"] for p in staged("notification.send_dm")]
     assert kinds.count("quorum_on") == 3  # the host and the two players, once each
+
+
+async def test_a_game_moved_a_week_on_is_checked_again_at_its_new_deadline(db_url):
+    game_id = await posted_game(2, deadline=190, quorum_action="cancel")
+    assert run_check() == {Step.MARK_ON: 1}
+    async with get_db_session() as session:
+        game = await session.get(Game, game_id)
+        assert game is not None
+        later = game.scheduled_at + timedelta(days=7)
+    async with get_db_session() as session:
+        await games.update_game(
+            session, member(HOST_ID), game_id, games.GameChanges(scheduled_at=later)
+        )
+    with get_sync_db_session() as session:
+        leaving = session.scalars(
+            select(User.discord_id)
+            .join(Participant, Participant.user_id == User.id)
+            .where(Participant.game_id == game_id)
+        ).first()
+    assert leaving is not None
+    async with get_db_session() as session:
+        await signups.leave_game(session, member(leaving), game_id)  # now one short
+    assert run_check() == {}  # the new deadline is a week away
+    with get_sync_db_session() as session:
+        assert session.get(Game, game_id).quorum_state is None  # type: ignore[union-attr]
+        assert dict(check_quorums(session, later - timedelta(minutes=189))) == {Step.CANCEL: 1}

@@ -20,7 +20,7 @@ from game_scheduler.domain.status import ends_at
 from game_scheduler.models import Game, GameStatus, Participant, User
 from game_scheduler.services.games import GameChanges, GameDraft
 from game_scheduler.services.queries import GameDetail, GamePage, GameSummary
-from game_scheduler.services.quorum import summarise
+from game_scheduler.services.quorum_rules import summarise
 from game_scheduler.services.reminders import offsets_for
 
 Offset = Annotated[int, Field(ge=1, le=MAX_OFFSET_MINUTES)]

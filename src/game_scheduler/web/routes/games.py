@@ -9,7 +9,7 @@ from game_scheduler.errors import Conflict, NotAllowed, ValidationError
 from game_scheduler.models import GameStatus
 from game_scheduler.seats.offers import policy_for
 from game_scheduler.services import calendar, games, queries, seat_offers, signups
-from game_scheduler.services.quorum import summarise
+from game_scheduler.services.quorum_rules import summarise
 from game_scheduler.services.reminders import offsets_for
 from game_scheduler.web.deps import DashboardRoute, DbSession, GameId, Posted, Viewer
 from game_scheduler.web.flash import redirect
