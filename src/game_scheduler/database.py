@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from game_scheduler import inline_sqlite
 from game_scheduler.config import get_settings
 from game_scheduler.writer_queue import queue_async_writers
 
@@ -59,7 +60,8 @@ def sync_url(url: str) -> str:
 
 
 def async_url(url: str) -> str:
-    """Pick the async driver: psycopg 3 for PostgreSQL, aiosqlite for SQLite."""
+    """Pick the async driver: psycopg 3 for PostgreSQL; for SQLite, SQLAlchemy's aiosqlite
+    dialect, its calls made on the event loop (:mod:`game_scheduler.inline_sqlite`)."""
     return _with_driver(url, ASYNC_DRIVERS)
 
 
@@ -72,7 +74,7 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _engine_options(url: str) -> dict[str, Any]:
+def _engine_options(url: str, *, asynchronous: bool = False) -> dict[str, Any]:
     """PostgreSQL pools connections; SQLite keeps a few and opens more whenever it must.
 
     A bounded pool deadlocks SQLite: twenty requests waiting for the one write lock (in the
@@ -80,16 +82,26 @@ def _engine_options(url: str) -> dict[str, Any]:
     holding the lock could not get the one it needs to finish (an event handler reading in a
     second session). So the overflow is
     unbounded (a checkout never waits); the pool only keeps ``SQLITE_POOL_SIZE`` open for
-    reuse, because each new aiosqlite connection starts a thread and repeats the pragmas
-    (``bench/up.py``: most of ``up``'s CPU per request when every use opened its own).
+    reuse, because each new connection repeats the pragmas (``bench/up.py``: most of ``up``'s
+    CPU per request when every use opened its own). The async engine's connections run their
+    calls on the event loop (:mod:`game_scheduler.inline_sqlite`) and wait for the write lock
+    there.
     """
-    if make_url(url).get_backend_name() == "sqlite":
-        return {
-            "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        options: dict[str, Any] = {
             "pool_size": SQLITE_POOL_SIZE,
             "max_overflow": -1,
             "json_serializer": canonical_json,
         }
+        if asynchronous:
+            dialect = parsed.get_dialect()()
+            options["async_creator"] = inline_sqlite.connector(
+                dialect, parsed, SQLITE_BUSY_TIMEOUT_MS / 1000
+            )
+        else:
+            options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        return options
     settings = get_settings()
     return {
         "json_serializer": canonical_json,
@@ -153,12 +165,15 @@ def _configure_sqlite(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
 
+    # The async engine's connections wait for the lock on the event loop, not in SQLite.
+    busy_timeout_ms = 0 if engine.dialect.is_async else SQLITE_BUSY_TIMEOUT_MS
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -218,7 +233,7 @@ def get_async_engine() -> AsyncEngine:
     _check_pid()
     if _async_engine is None:
         url = async_url(get_settings().database_url)
-        _async_engine = create_async_engine(url, **_engine_options(url))
+        _async_engine = create_async_engine(url, **_engine_options(url, asynchronous=True))
         if _async_pre_ping:
             _ping_after_idle(_async_engine.sync_engine)
         _configure_sqlite(_async_engine.sync_engine)
