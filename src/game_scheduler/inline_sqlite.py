@@ -2,10 +2,10 @@
 
 aiosqlite runs every call on its connection's own thread and hands the result back to the loop,
 so a statement pays four thread switches and loop wake-ups (cursor, execute, fetch, close):
-``bench/up_profile.py`` measured a join or leave in ``up`` at 32 ms of CPU on aiosqlite and 18 ms
-with the calls made inline. SQLite's calls are short (an embedded database in a local file), so
-they run on the loop itself, a commit's wait for the disk included (a fsync of the WAL:
-0.4 ms here; handing commits to a thread instead cost more CPU than it saved). The wait that
+``bench/up_profile.py`` measured a join or leave in ``up`` at 30-32 ms of CPU on aiosqlite and
+17-24 ms with the calls made inline. SQLite's calls are short (an embedded database in a local
+file), so they run on the loop itself, a commit's wait for the disk included (a fsync of the
+WAL: 0.4 ms here; handing commits to a thread instead cost more CPU than it saved). The wait that
 can be long, another connection holding the write lock, is made on the loop instead of in
 SQLite's busy handler: the connection's busy timeout is 0, and a call SQLite answers
 ``SQLITE_BUSY`` is tried again after an asyncio sleep (growing up to 20 ms) until
@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import URL
@@ -164,11 +164,11 @@ def connector(
 ) -> Callable[[], Awaitable[InlineConnection]]:
     """An ``async_creator`` for ``create_async_engine``: the URL's database, opened inline."""
     args, options = dialect.create_connect_args(url)
-    positional: Sequence[Any] = args
+    database: list[Any] = list(args)  # the file (or ":memory:"), as pysqlite would be given it
 
     async def connect() -> InlineConnection:
         connection = sqlite3.connect(
-            *positional, **{**options, "timeout": 0, "check_same_thread": False}
+            *database, **{**options, "timeout": 0, "check_same_thread": False}
         )
         return InlineConnection(connection, busy_timeout)
 
