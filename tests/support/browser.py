@@ -43,7 +43,7 @@ class ServerThread:
 
     def start(self) -> None:
         self.thread.start()
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60  # a guard, not a measure: a loaded machine is slow
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the test server did not start")

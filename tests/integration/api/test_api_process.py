@@ -98,7 +98,7 @@ def test_no_token_or_code_in_any_log_line(api_process):
         assert client.get(f"/calendar/{FEED_TOKEN}.ics").status_code == 404
         client.get("/auth/callback", params={"code": OAUTH_CODE, "state": "s" * 20})
         client.get("/health")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # a guard, not a measure: a loaded machine is slow
     while b"/health" not in log.read_bytes() and time.monotonic() < deadline:
         time.sleep(0.05)
     text = log.read_text()

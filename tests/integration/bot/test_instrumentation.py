@@ -165,9 +165,9 @@ async def test_health_reports_the_gateway_and_a_heartbeat_is_recorded(bot, monit
         found[:] = await beats()
         return bool(found)
 
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # a guard, not a measure: a loaded machine is slow
     while not await seen():
-        assert time.monotonic() < deadline, "no heartbeat row within 15 s"
+        assert time.monotonic() < deadline, "no heartbeat row within 60 s"
         await asyncio.sleep(0.05)
 
     await bot.client.close()
