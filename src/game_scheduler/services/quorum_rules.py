@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from game_scheduler.config import get_settings
 from game_scheduler.domain import quorum
 from game_scheduler.domain.quorum import QuorumRules
 from game_scheduler.models import Game
+from game_scheduler.seats import quorum_policy
 
 
 @dataclass(frozen=True)
@@ -21,27 +21,8 @@ class QuorumSummary:
 
 
 def rules_for(game: Game) -> QuorumRules:
-    """The quorum settings in force for ``game``: game, then channel, then server, then default.
-
-    A game built without its channel or server (not loaded from the database) has only its own.
-    """
-    settings = get_settings()
-    levels: list[tuple[int | None, str | None, int | None]] = [
-        (game.quorum_deadline_minutes, None, None)
-    ]
-    for level in (game.channel, game.guild):
-        if level is not None:
-            levels.append(
-                (level.quorum_deadline_minutes, level.quorum_action, level.quorum_nudge_minutes)
-            )
-    return quorum.effective_rules(
-        levels,
-        (
-            settings.default_quorum_deadline_minutes,
-            settings.default_quorum_action,
-            settings.default_quorum_nudge_minutes,
-        ),
-    )
+    """The quorum settings in force for ``game`` (``seats.quorum_policy``), as loaded."""
+    return quorum_policy.rules_for(game, game.channel, game.guild)
 
 
 def summarise(game: Game, confirmed: int) -> QuorumSummary | None:

@@ -36,6 +36,7 @@ from game_scheduler.messaging.events import (
 )
 from game_scheduler.messaging.outbox import SyncEventPublisher, commit_and_publish_sync, stage_many
 from game_scheduler.models import Channel, Game, Guild, Participant, Reminder, User
+from game_scheduler.seats import quorum_policy
 
 log = logging.getLogger(__name__)
 
@@ -54,19 +55,7 @@ class _Game:
         return waitlist.split(self.players, self.game.max_players).confirmed
 
     def rules(self) -> QuorumRules:
-        settings = get_settings()
-        game, channel, guild = self.game, self.channel, self.guild
-        levels = [
-            (game.quorum_deadline_minutes, None, None),
-            (channel.quorum_deadline_minutes, channel.quorum_action, channel.quorum_nudge_minutes),
-            (guild.quorum_deadline_minutes, guild.quorum_action, guild.quorum_nudge_minutes),
-        ]
-        default = (
-            settings.default_quorum_deadline_minutes,
-            settings.default_quorum_action,
-            settings.default_quorum_nudge_minutes,
-        )
-        return quorum.effective_rules(levels, default)
+        return quorum_policy.rules_for(self.game, self.channel, self.guild)
 
     def view(self) -> QuorumView:
         game = self.game
