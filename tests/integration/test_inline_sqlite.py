@@ -10,15 +10,9 @@ from sqlalchemy.exc import OperationalError
 from game_scheduler.database import get_async_engine, get_db_session, get_sync_db_session
 from game_scheduler.inline_sqlite import InlineConnection, connector
 from game_scheduler.models import Game
-from game_scheduler.services import signups
-from tests.support.factories import create_game, member, player_id, seed_channel
+from tests.support.factories import create_game, join, seed_channel
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-async def _join(game_id: int) -> signups.Standing:
-    async with get_db_session() as session:
-        return await signups.join_game(session, member(player_id()), game_id)
 
 
 async def test_a_join_waiting_on_a_sync_writer_leaves_the_loop_to_others(db_url):
@@ -26,16 +20,16 @@ async def test_a_join_waiting_on_a_sync_writer_leaves_the_loop_to_others(db_url)
     game = await create_game(max_players=3)
     with get_sync_db_session() as other:  # the embedded scheduler's kind of connection
         other.execute(text("BEGIN IMMEDIATE"))
-        join = asyncio.create_task(_join(game.id))
+        joining = asyncio.create_task(join(game.id))
         # Were the join waiting in SQLite's busy handler, the loop would be stuck in it and
         # neither this sleep nor anything else would run until the join gave up.
         await asyncio.sleep(0.2)
-        assert not join.done()  # still waiting for the lock
+        assert not joining.done()  # still waiting for the lock
         async with get_db_session() as reader:  # reads go on meanwhile (WAL)
             games = (await reader.execute(select(func.count()).select_from(Game))).scalar_one()
         assert games == 1
         other.rollback()
-    standing = await asyncio.wait_for(join, 30)
+    standing = await asyncio.wait_for(joining, 30)
     assert standing.confirmed
 
 

@@ -10,9 +10,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from game_scheduler.database import get_async_engine, get_db_session, lock_for_write
 from game_scheduler.messaging.handling import is_transient
 from game_scheduler.models import Game
-from game_scheduler.services import signups
 from game_scheduler.writer_queue import WriterQueue, writer_queue
-from tests.support.factories import create_game, member, player_id, seed_channel
+from tests.support.factories import create_game, join, seed_channel
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -29,11 +28,6 @@ async def _until_queued(count: int) -> None:
         await asyncio.sleep(0.01)
 
 
-async def _join(game_id: int) -> signups.Standing:
-    async with get_db_session() as session:
-        return await signups.join_game(session, member(player_id()), game_id)
-
-
 async def test_concurrent_joins_are_served_in_arrival_order(db_url):
     await seed_channel()
     game = await create_game(max_players=3)
@@ -41,7 +35,7 @@ async def test_concurrent_joins_are_served_in_arrival_order(db_url):
     async with get_db_session() as holder:
         await lock_for_write(holder)  # every join queues behind this transaction
         for queued in range(1, 13):
-            joins.append(asyncio.create_task(_join(game.id)))
+            joins.append(asyncio.create_task(join(game.id)))
             await asyncio.wait_for(_until_queued(queued), 30)
         await holder.commit()
     standings = await asyncio.wait_for(asyncio.gather(*joins), 60)
@@ -85,7 +79,7 @@ async def _cancel_the_holder(game_id: int) -> None:
 async def _cancel_a_waiter(game_id: int) -> None:
     async with get_db_session() as holder:
         await lock_for_write(holder)
-        waiter = asyncio.create_task(_join(game_id))
+        waiter = asyncio.create_task(join(game_id))
         await asyncio.wait_for(_until_queued(1), 30)
         waiter.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -109,7 +103,7 @@ async def test_the_next_writer_gets_in_however_a_turn_ended(db_url, end):
     with contextlib.suppress(RuntimeError, IntegrityError, asyncio.CancelledError):
         await end(game.id)
     _queue().timeout = 5.0  # a turn left held fails this join, instead of hanging the test
-    standing = await _join(game.id)
+    standing = await join(game.id)
     assert standing.confirmed
 
 
@@ -120,6 +114,6 @@ async def test_a_writer_queued_too_long_fails_as_a_locked_database(db_url):
     async with get_db_session() as holder:
         await lock_for_write(holder)
         with pytest.raises(OperationalError, match="database is locked") as failure:
-            await _join(game.id)
+            await join(game.id)
         await holder.commit()
     assert is_transient(failure.value)  # retried like any outage, by the bus or the caller

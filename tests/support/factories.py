@@ -8,7 +8,7 @@ from itertools import count
 from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.models import Game, utcnow
-from game_scheduler.services import games, registry
+from game_scheduler.services import games, registry, signups
 
 GUILD_ID = 900_000_000_000_000_001
 CHANNEL_ID = 900_000_000_000_000_101
@@ -53,3 +53,9 @@ async def create_game(
     )
     async with get_db_session() as session:
         return await games.create_game(session, host or member(HOST_ID), draft)
+
+
+async def join(game_id: int, actor: Actor | None = None) -> signups.Standing:
+    """``actor`` (a new member when None) joins the game in a session of its own."""
+    async with get_db_session() as session:
+        return await signups.join_game(session, actor or member(player_id()), game_id)

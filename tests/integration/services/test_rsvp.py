@@ -11,17 +11,12 @@ from game_scheduler.models import OutboxEvent
 from game_scheduler.seats import lineups
 from game_scheduler.services import games, signups
 from game_scheduler.services.loading import load_game
-from tests.support.factories import create_game, member, player_id, seed_channel
+from tests.support.factories import create_game, join, member, player_id, seed_channel
 
 
 async def _answer(game_id, actor, answer):
     async with get_db_session() as session:
         return await signups.respond(session, actor, game_id, answer)
-
-
-async def _join(game_id, actor):
-    async with get_db_session() as session:
-        return await signups.join_game(session, actor, game_id)
 
 
 async def _events(event_type: EventType) -> list[dict]:
@@ -55,7 +50,7 @@ async def test_maybe_and_declined_hold_no_seat(db_url):
     unsure, out, keen = (member(player_id()) for _ in range(3))
     assert (await _answer(game.id, unsure, Response.MAYBE)).status is RsvpStatus.MAYBE
     assert (await _answer(game.id, out, Response.DECLINED)).status is RsvpStatus.DECLINED
-    seated = await _join(game.id, keen)
+    seated = await join(game.id, keen)
     assert (seated.confirmed, seated.status) == (True, RsvpStatus.CONFIRMED)
     assert await _roster(game.id) == {
         "confirmed": [keen.discord_id],
@@ -74,8 +69,8 @@ async def test_giving_up_a_seat_promotes_the_first_waitlisted_and_tells_them(db_
     await seed_channel()
     game = await create_game(max_players=1)
     first, second = member(player_id()), member(player_id())
-    await _join(game.id, first)
-    await _join(game.id, second)
+    await join(game.id, first)
+    await join(game.id, second)
 
     standing = await _answer(game.id, first, Response.DECLINED)
 
@@ -97,9 +92,9 @@ async def test_coming_back_from_maybe_goes_to_the_end_of_the_line(db_url):
     await seed_channel()
     game = await create_game(max_players=1)
     first, second = member(player_id()), member(player_id())
-    await _join(game.id, first)
+    await join(game.id, first)
     await _answer(game.id, first, Response.MAYBE)  # the seat is free: nobody waits for it
-    await _join(game.id, second)
+    await join(game.id, second)
 
     back = await _answer(game.id, first, Response.GOING)
 
@@ -131,8 +126,8 @@ async def test_a_lower_cap_demotes_only_among_going_players(db_url):
     game = await create_game(max_players=2)
     unsure, a, b = (member(player_id()) for _ in range(3))
     await _answer(game.id, unsure, Response.MAYBE)
-    await _join(game.id, a)
-    await _join(game.id, b)
+    await join(game.id, a)
+    await join(game.id, b)
     async with get_db_session() as session:
         await games.update_game(
             session, member(game.host.discord_id), game.id, games.GameChanges(max_players=1)
@@ -146,7 +141,7 @@ async def test_cancellation_reaches_going_and_maybe_but_not_declined(db_url):
     await seed_channel()
     game = await create_game(max_players=2)
     keen, unsure, out = (member(player_id()) for _ in range(3))
-    await _join(game.id, keen)
+    await join(game.id, keen)
     await _answer(game.id, unsure, Response.MAYBE)
     await _answer(game.id, out, Response.DECLINED)
     async with get_db_session() as session:
@@ -159,8 +154,8 @@ async def test_the_dm_button_declines_only_a_signed_up_player(db_url):
     await seed_channel()
     game = await create_game(max_players=1)
     first, second, stranger = (member(player_id()) for _ in range(3))
-    await _join(game.id, first)
-    await _join(game.id, second)
+    await join(game.id, first)
+    await join(game.id, second)
     async with get_db_session() as session:
         standing = await signups.decline_from_dm(session, first.discord_id, game.id)
     assert standing.status is RsvpStatus.DECLINED

@@ -13,12 +13,7 @@ from game_scheduler.models import OutboxEvent, SeatOffer, utcnow
 from game_scheduler.scheduler.services.offer_expiry import expire_lapsed_offers
 from game_scheduler.services import games, seat_offers, signups
 from game_scheduler.services.loading import load_game
-from tests.support.factories import HOST_ID, create_game, member, player_id, seed_channel
-
-
-async def _join(game_id, actor):
-    async with get_db_session() as session:
-        return await signups.join_game(session, actor, game_id)
+from tests.support.factories import HOST_ID, create_game, join, member, player_id, seed_channel
 
 
 async def _leave(game_id, actor):
@@ -62,7 +57,7 @@ async def _full_game(players=3, **fields):
     game = await create_game(max_players=1, seat_mode="offer", **fields)
     actors = [member(player_id()) for _ in range(players)]
     for actor in actors:
-        await _join(game.id, actor)
+        await join(game.id, actor)
     return game, actors
 
 
@@ -144,8 +139,8 @@ async def test_instant_mode_promotes_at_once_without_offers(db_url):
     await seed_channel()
     game = await create_game(max_players=1)
     a, b = member(player_id()), member(player_id())
-    await _join(game.id, a)
-    await _join(game.id, b)
+    await join(game.id, a)
+    await join(game.id, b)
     await _leave(game.id, a)
     assert await _offers() == []
     assert [(dm[0], dm[1]) for dm in await _dms()] == [(b.discord_id, "waitlist_promotion")]
@@ -177,7 +172,7 @@ async def test_reconfirm_keep_and_cant(db_url):
     game = await create_game(max_players=2)
     a, b, c = (member(player_id()) for _ in range(3))
     for actor in (a, b, c):
-        await _join(game.id, actor)
+        await join(game.id, actor)
     await _move(game)
     offers = await _offers()
     assert [(o.user_discord_id, o.kind) for o in offers] == [
@@ -197,8 +192,8 @@ async def test_reconfirm_silence_frees_the_seat_only_when_set(db_url, frees):
     await seed_channel()
     game = await create_game(max_players=1, reconfirm_frees_seat=frees)
     a, b = member(player_id()), member(player_id())
-    await _join(game.id, a)
-    await _join(game.id, b)
+    await join(game.id, a)
+    await join(game.id, b)
     await _move(game)
     with get_sync_db_session() as session:
         assert expire_lapsed_offers(session, utcnow() + timedelta(days=1)) == 1
@@ -211,7 +206,7 @@ async def test_a_move_without_reconfirm_only_tells_players(db_url):
     await seed_channel()
     game = await create_game(max_players=2)
     a = member(player_id())
-    await _join(game.id, a)
+    await join(game.id, a)
     await _move(game, reconfirm=False)
     assert await _offers() == []
     assert [dm[1] for dm in await _dms()] == ["rescheduled"]
@@ -241,8 +236,8 @@ async def test_seat_settings_inherit_game_then_channel_then_server(db_url):
     for game_window, expected in ((None, 20), (45, 45)):
         game = await create_game(max_players=1, offer_window_minutes=game_window)
         a, b = member(player_id()), member(player_id())
-        await _join(game.id, a)
-        await _join(game.id, b)
+        await join(game.id, a)
+        await join(game.id, b)
         await _leave(game.id, a)
         offer = (await _offers())[-1]
         assert offer.user_discord_id == b.discord_id  # offer mode comes from the server

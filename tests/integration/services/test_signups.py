@@ -9,13 +9,16 @@ from game_scheduler.messaging.events import Envelope, EventType
 from game_scheduler.models import GameStatus, OutboxEvent
 from game_scheduler.services import games, signups
 from game_scheduler.services.loading import load_game
-from tests.support.factories import GUILD_ID, HOST_ID, create_game, member, player_id, seed_channel
+from tests.support.factories import (
+    GUILD_ID,
+    HOST_ID,
+    create_game,
+    join,
+    member,
+    player_id,
+    seed_channel,
+)
 from tests.support.members import seed_member
-
-
-async def _join(game_id, actor):
-    async with get_db_session() as session:
-        return await signups.join_game(session, actor, game_id)
 
 
 async def _leave(game_id, actor):
@@ -37,7 +40,7 @@ async def test_join_fills_seats_then_waitlist(db_url):
     await seed_channel()
     game = await create_game(max_players=2)
     players = [member(player_id()) for _ in range(4)]
-    standings = [await _join(game.id, p) for p in players]
+    standings = [await join(game.id, p) for p in players]
     assert [s.confirmed for s in standings] == [True, True, False, False]
     assert [s.waitlist_position for s in standings] == [None, None, 1, 2]
     joined = await _events(EventType.PLAYER_JOINED)
@@ -50,7 +53,7 @@ async def test_confirmed_leave_promotes_first_waitlisted_and_dms_them(db_url):
     game = await create_game(max_players=2)
     a, b, c, d = (member(player_id()) for _ in range(4))
     for p in (a, b, c, d):
-        await _join(game.id, p)
+        await join(game.id, p)
     await _leave(game.id, a)
     promoted = await _events(EventType.WAITLIST_PROMOTED)
     assert [p["user_discord_id"] for p in promoted] == [str(c.discord_id)]
@@ -69,8 +72,8 @@ async def test_waitlisted_leave_promotes_nobody(db_url):
     await seed_channel()
     game = await create_game(max_players=1)
     a, b = member(player_id()), member(player_id())
-    await _join(game.id, a)
-    await _join(game.id, b)
+    await join(game.id, a)
+    await join(game.id, b)
     await _leave(game.id, b)
     assert await _events(EventType.WAITLIST_PROMOTED) == []
 
@@ -80,7 +83,7 @@ async def test_raising_the_cap_promotes_waitlisted_players(db_url):
     game = await create_game(max_players=1)
     a, b, c = (member(player_id()) for _ in range(3))
     for p in (a, b, c):
-        await _join(game.id, p)
+        await join(game.id, p)
     async with get_db_session() as session:
         await games.update_game(session, member(HOST_ID), game.id, games.GameChanges(max_players=3))
     promoted = await _events(EventType.WAITLIST_PROMOTED)
@@ -92,7 +95,7 @@ async def test_lowering_the_cap_demotes_the_last_confirmed_and_tells_them(db_url
     game = await create_game(max_players=4)
     a, b, c, d, e = (member(player_id()) for _ in range(5))
     for p in (a, b, c, d, e):
-        await _join(game.id, p)
+        await join(game.id, p)
     async with get_db_session() as session:
         await games.update_game(session, member(HOST_ID), game.id, games.GameChanges(max_players=2))
     demoted = await _events(EventType.WAITLIST_DEMOTED)
@@ -112,26 +115,26 @@ async def test_double_join_leave_without_join_and_strangers(db_url):
     await seed_channel()
     game = await create_game()
     a = member(player_id())
-    await _join(game.id, a)
+    await join(game.id, a)
     with pytest.raises(AlreadyJoined):
-        await _join(game.id, a)
+        await join(game.id, a)
     with pytest.raises(NotJoined):
         await _leave(game.id, member(player_id()))
     with pytest.raises(NotFound):
-        await _join(game.id, member(player_id(), guild_id=GUILD_ID + 5))
+        await join(game.id, member(player_id(), guild_id=GUILD_ID + 5))
     with pytest.raises(NotFound):
-        await _join(game.id + 1000, a)
+        await join(game.id + 1000, a)
 
 
 async def test_no_signups_after_cancel(db_url):
     await seed_channel()
     game = await create_game()
     a = member(player_id())
-    await _join(game.id, a)
+    await join(game.id, a)
     async with get_db_session() as session:
         await games.cancel_game(session, member(HOST_ID), game.id)
     with pytest.raises(GameNotOpen, match="cancelled"):
-        await _join(game.id, member(player_id()))
+        await join(game.id, member(player_id()))
     cancellations = [d for d in await _events(EventType.SEND_DM) if d["kind"] == "cancellation"]
     assert [d["recipient_discord_id"] for d in cancellations] == [str(a.discord_id)]
     async with get_db_session() as session:
