@@ -3,7 +3,8 @@
 The app the production entry builds (``production_app``: aio-pika publisher, RabbitMQ confirms),
 driven through httpx's ASGI transport by one client, requests one after another (no HTTP
 server: what remains is the app's own work). Seeded as ``bench/api.py`` seeds. Prints each
-scenario's CPU per request and pyinstrument's text profile.
+scenario's pyinstrument text profile, its CPU per request and the statements per request by
+kind (those SQLAlchemy sends; psycopg's own BEGIN and COMMIT come on top).
 
     python -m bench.api_profile [--requests 400]
 """
@@ -12,18 +13,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import os
 import random
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from pyinstrument import Profiler
+from sqlalchemy import event
 
 from bench.api import seed
 from bench.messaging import DEFAULT_DATABASE_URL, DEFAULT_RABBITMQ_URL, own_database, own_vhost
+from game_scheduler import database
 from game_scheduler.config import get_settings
 
 
@@ -52,6 +57,12 @@ async def profile(requests: int) -> None:
 
     app = production_app()
     rng = random.Random(1)
+    statements: collections.Counter[str] = collections.Counter()
+
+    @event.listens_for(database.get_async_engine().sync_engine, "before_cursor_execute")
+    def count(_c: Any, _cur: Any, statement: str, _p: Any, _ctx: Any, _many: bool) -> None:
+        statements[statement.split(None, 1)[0].upper()] += 1
+
     async with in_process(app, signed_in[0]) as http:
 
         async def join_leave() -> None:
@@ -66,14 +77,18 @@ async def profile(requests: int) -> None:
             for _ in range(20):  # warm-up: connections, statement caches
                 await step()
             profiler = Profiler(async_mode="enabled", interval=0.0005)
+            statements.clear()
             cpu = time.process_time()
             profiler.start()
             for _ in range(requests // per_step):
                 await step()
             profiler.stop()
-            used = (time.process_time() - cpu) / (requests // per_step * per_step)
+            done = requests // per_step * per_step
+            used = (time.process_time() - cpu) / done
             print(profiler.output_text(unicode=False, color=False, show_all=False))
-            print(f"{label} in-process ms CPU/request (profiler on): {used * 1000:.2f}", flush=True)
+            print(f"{label} in-process ms CPU/request (profiler on): {used * 1000:.2f}")
+            kinds = ", ".join(f"{kind} {n / done:.1f}" for kind, n in sorted(statements.items()))
+            print(f"{label} statements/request: {kinds}", flush=True)
 
 
 def main() -> None:
