@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,17 +14,35 @@ from game_scheduler.models import Channel, Guild, Role, User, new_calendar_token
 M = TypeVar("M", User, Guild, Channel, Role)
 
 
+def _read(model: type[M], lock: bool) -> Select[M]:
+    """The read by Discord id (the ``discord_id`` parameter).
+
+    ``lock`` reads the row ``FOR NO KEY UPDATE``, fresh, and keeps it locked until commit.
+    """
+    found = select(model).where(model.discord_id == bindparam("discord_id"))
+    if lock:
+        return found.with_for_update(key_share=True).execution_options(populate_existing=True)
+    return found
+
+
+# Made once: building a statement and its cache key cost CPU on every request.
+_READS: dict[tuple[type[Any], bool], Select[Any]] = {
+    (model, lock): _read(model, lock)
+    for model in (User, Guild, Channel, Role)
+    for lock in (False, True)
+}
+
+
 async def _get_or_create(
     session: AsyncSession, model: type[M], values: dict[str, Any], *, lock: bool = False
 ) -> M:
     """Read; on a miss INSERT ... ON CONFLICT DO NOTHING and read again: racers get one row.
 
-    ``lock`` reads the row ``FOR NO KEY UPDATE``, fresh, and keeps it locked until commit.
+    ``lock``: see :func:`_read`.
     """
-    found = select(model).where(model.discord_id == values["discord_id"])
-    if lock:
-        found = found.with_for_update(key_share=True).execution_options(populate_existing=True)
-    row = (await session.execute(found)).scalar_one_or_none()
+    found: Select[M] = _READS[model, lock]
+    key = {"discord_id": values["discord_id"]}
+    row = (await session.execute(found, key)).scalar_one_or_none()
     if row is not None:
         return row
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
@@ -32,7 +50,7 @@ async def _get_or_create(
     await session.execute(
         insert(model).values(**values).on_conflict_do_nothing(index_elements=["discord_id"])
     )
-    return (await session.execute(found)).scalar_one()
+    return (await session.execute(found, key)).scalar_one()
 
 
 async def ensure_user(

@@ -17,14 +17,18 @@ from pydantic import (
 
 # Below 9e18 so every id fits PostgreSQL's BIGINT; Discord ids stay below it for decades.
 SNOWFLAKE_PATTERN = r"^(?:[1-9][0-9]{0,17}|[1-8][0-9]{18})$"
+_SNOWFLAKE = re.compile(SNOWFLAKE_PATTERN)
+_LARGEST_SNOWFLAKE = 8_999_999_999_999_999_999  # the pattern's largest, as a number
 MAX_ID = 2**63 - 1
 
 
 def _parse_snowflake(value: Any) -> int:
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(text, str) or not re.fullmatch(SNOWFLAKE_PATTERN, text):
+    # Numbers (ours, on the way out) checked by range; bools are not numbers here.
+    if type(value) is int and 0 < value <= _LARGEST_SNOWFLAKE:
+        return value
+    if not isinstance(value, str) or not _SNOWFLAKE.fullmatch(value):
         raise ValueError("must be a Discord id: a string of digits")
-    return int(text)
+    return int(value)
 
 
 def _to_utc(value: datetime) -> datetime:

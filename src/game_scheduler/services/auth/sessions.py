@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -82,16 +82,19 @@ async def create_session(
     return NewSession(cookie_value, web_session)
 
 
-# Made once: the loader option cost CPU on every request.
-_SESSION_WITH_USER = select(WebSession).options(joinedload(WebSession.user))
+# Made once, with the key a parameter: building a statement and its cache key cost CPU on
+# every request.
+_SESSION_WITH_USER = (
+    select(WebSession).options(joinedload(WebSession.user)).where(WebSession.id == bindparam("key"))
+)
 
 
 async def load_session(db: AsyncSession, cookie_value: str, now: datetime) -> WebSession | None:
     """The live session behind a cookie, with its user; None when unknown or expired."""
     if not cookie_value or len(cookie_value) > 128:
         return None
-    found = _SESSION_WITH_USER.where(WebSession.id == tokens.session_key(cookie_value))
-    web_session = (await db.execute(found)).scalar_one_or_none()
+    key = tokens.session_key(cookie_value)
+    web_session = (await db.execute(_SESSION_WITH_USER, {"key": key})).scalar_one_or_none()
     if web_session is None or web_session.expires_at <= now:
         return None
     return web_session
