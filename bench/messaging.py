@@ -35,7 +35,7 @@ from game_scheduler import database, migrate
 from game_scheduler.config import get_settings
 from game_scheduler.messaging import topology
 from game_scheduler.messaging.events import DmKind, Envelope, EventType, SendDm, make_event
-from game_scheduler.messaging.outbox import relay_outbox
+from game_scheduler.messaging.relay import relay_outbox
 from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import OutboxEvent, utcnow
 

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from game_scheduler.config import get_settings
 from game_scheduler.database import get_sync_db_session
-from game_scheduler.messaging.outbox import SyncEventPublisher, relay_outbox
+from game_scheduler.messaging.outbox import SyncEventPublisher
+from game_scheduler.messaging.relay import relay_outbox
 from game_scheduler.models import utcnow
 from game_scheduler.scheduler.services.due_reminders import find_due_reminders, group_by_due_time
 from game_scheduler.scheduler.services.game_status import advance_game_statuses

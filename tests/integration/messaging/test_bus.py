@@ -10,12 +10,8 @@ from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.messaging.bus import InProcessBus
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.handling import TransientError
-from game_scheduler.messaging.outbox import (
-    commit_and_publish_sync,
-    relay_outbox,
-    set_async_publisher,
-    stage,
-)
+from game_scheduler.messaging.outbox import commit_and_publish_sync, set_async_publisher, stage
+from game_scheduler.messaging.relay import relay_outbox
 from game_scheduler.messaging.sync_publisher import PublishError
 from game_scheduler.models import OutboxEvent, ProcessedEvent
 from tests.support.events import send_dm

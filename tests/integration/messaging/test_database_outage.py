@@ -13,7 +13,7 @@ from game_scheduler import database
 from game_scheduler.bot.runtime import DiscordBot
 from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.messaging import topology
-from game_scheduler.messaging.outbox import relay_outbox
+from game_scheduler.messaging.relay import relay_outbox
 from game_scheduler.messaging.sync_publisher import PublishError, SyncPublisher
 from game_scheduler.models import Game, ProcessedEvent, utcnow
 from game_scheduler.scheduler.services.notification_service import NotificationService

@@ -3,8 +3,9 @@
 from sqlalchemy import select
 
 from game_scheduler.database import get_sync_db_session
-from game_scheduler.messaging.outbox import relay_outbox, set_async_publisher
+from game_scheduler.messaging.outbox import set_async_publisher
 from game_scheduler.messaging.publisher import AsyncPublisher
+from game_scheduler.messaging.relay import relay_outbox
 from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import OutboxEvent
 from tests.support.amqp import tap

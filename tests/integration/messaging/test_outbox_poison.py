@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from game_scheduler.database import get_sync_db_session
 from game_scheduler.messaging.events import Envelope
-from game_scheduler.messaging.outbox import count_set_aside, relay_outbox
+from game_scheduler.messaging.relay import count_set_aside, relay_outbox
 from game_scheduler.messaging.sync_publisher import PublishError, SyncPublisher
 from game_scheduler.models import OutboxEvent, utcnow
 from tests.support.amqp import tap

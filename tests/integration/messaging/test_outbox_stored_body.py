@@ -6,7 +6,8 @@ from datetime import timedelta
 from sqlalchemy import text
 
 from game_scheduler.database import get_sync_db_session
-from game_scheduler.messaging.outbox import relay_outbox, stage, stage_many
+from game_scheduler.messaging.outbox import stage, stage_many
+from game_scheduler.messaging.relay import relay_outbox
 from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import utcnow
 from tests.support.amqp import tap

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from game_scheduler.database import get_sync_db_session
-from game_scheduler.messaging.outbox import commit_and_publish_sync, relay_outbox, stage
+from game_scheduler.messaging.outbox import commit_and_publish_sync, stage
+from game_scheduler.messaging.relay import relay_outbox
 from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import OutboxEvent, utcnow
 from tests.support.amqp import tap

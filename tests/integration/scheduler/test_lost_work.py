@@ -18,7 +18,7 @@ from game_scheduler import database
 from game_scheduler.database import get_sync_db_session
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.messaging.events import DmKind, EventType
-from game_scheduler.messaging.outbox import relay_outbox
+from game_scheduler.messaging.relay import relay_outbox
 from game_scheduler.messaging.sync_publisher import SyncPublisher
 from game_scheduler.models import OutboxEvent, Reminder, utcnow
 from game_scheduler.scheduler.tasks.check_notifications import check_upcoming_notifications

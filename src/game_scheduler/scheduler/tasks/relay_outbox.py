@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from game_scheduler.database import get_sync_db_session
-from game_scheduler.messaging import outbox
+from game_scheduler.messaging import relay
 from game_scheduler.messaging.sync_publisher import get_sync_publisher
 from game_scheduler.scheduler.celery_app import RELAY_OUTBOX, app
 
@@ -12,4 +12,4 @@ from game_scheduler.scheduler.celery_app import RELAY_OUTBOX, app
 def relay_outbox() -> int:
     """Publish every unpublished outbox row; concurrent relays take disjoint batches."""
     with get_sync_db_session() as session:
-        return outbox.relay_outbox(session, get_sync_publisher())
+        return relay.relay_outbox(session, get_sync_publisher())
