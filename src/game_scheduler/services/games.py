@@ -9,15 +9,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from game_scheduler.config import get_settings
 from game_scheduler.database import get_db_session, lock_for_write
 from game_scheduler.domain import games as rules
 from game_scheduler.domain import notices as notices_for
 from game_scheduler.domain import permissions, status
-from game_scheduler.domain.checks import Checks
-from game_scheduler.domain.offers import SEAT_SETTINGS, check_seat_setting
-from game_scheduler.domain.quorum import validate_deadline
-from game_scheduler.domain.reminders import validate_offsets
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
 from game_scheduler.messaging.events import EventType
 from game_scheduler.messaging.outbox import commit_and_publish
@@ -25,6 +20,7 @@ from game_scheduler.models import Channel, Game, GameStatus, Guild, utcnow
 from game_scheduler.seats import lineups
 from game_scheduler.seats import offers as seat_offers
 from game_scheduler.services import game_events
+from game_scheduler.services.game_checks import checked_changes, checked_draft
 from game_scheduler.services.loading import check_can_manage, load_game
 from game_scheduler.services.quorum_rules import reopen_after_move
 from game_scheduler.services.registry import ensure_user
@@ -117,10 +113,6 @@ async def _load_channel(
     return channel
 
 
-def _first_set(*values: int | None) -> int:
-    return next(v for v in values if v is not None)
-
-
 async def create_game(session: AsyncSession, actor: permissions.Actor, draft: GameDraft) -> Game:
     """Post a new game and schedule its reminders."""
     game = await stage_new_game(session, actor, draft)
@@ -131,56 +123,13 @@ async def create_game(session: AsyncSession, actor: permissions.Actor, draft: Ga
 async def stage_new_game(session: AsyncSession, actor: permissions.Actor, draft: GameDraft) -> Game:
     """The new game, its reminders and game.created in the caller's transaction (uncommitted)."""
     now = utcnow()
-    settings = get_settings()
     channel = await _load_channel(session, actor, draft.channel_discord_id)
     guild = channel.guild
     if not permissions.can_host(
         actor, guild.discord_id, guild.host_role_ids, channel.host_role_ids
     ):
         raise NotAllowed("you need a host role to post games in this channel")
-    checks = Checks()
-    max_players = checks.run(
-        rules.check_max_players,
-        _first_set(
-            draft.max_players,
-            channel.default_max_players,
-            guild.default_max_players,
-            settings.default_max_players,
-        ),
-    )
-    fields = {
-        "title": checks.run(rules.clean_title, draft.title),
-        "description": checks.run(rules.clean_text, draft.description, "description"),
-        "location": checks.run(rules.clean_text, draft.location, "location", rules.LOCATION_MAX),
-        "signup_instructions": checks.run(
-            rules.clean_text, draft.signup_instructions, "signup_instructions"
-        ),
-        "scheduled_at": checks.run(rules.check_start, draft.scheduled_at, now),
-        "duration_minutes": checks.run(
-            rules.check_duration,
-            _first_set(draft.duration_minutes, settings.default_duration_minutes),
-        ),
-        "max_players": max_players,
-        "min_players": checks.run(
-            rules.check_min_players, draft.min_players, max_players or rules.MAX_PLAYERS_LIMIT
-        ),
-        "reminder_offsets": (
-            None
-            if draft.reminder_offsets is None
-            else checks.run(validate_offsets, draft.reminder_offsets)
-        ),
-        "quorum_deadline_minutes": (
-            None
-            if draft.quorum_deadline_minutes is None
-            else checks.run(validate_deadline, draft.quorum_deadline_minutes)
-        ),
-        "remind_maybe": draft.remind_maybe,
-    }
-    seat_settings = {
-        field: checks.run(check_seat_setting, field, getattr(draft, field))
-        for field in SEAT_SETTINGS
-    }
-    checks.raise_any()
+    fields = checked_draft(draft, channel, now)
     host = await ensure_user(session, actor.discord_id, actor.username)
     game = Game(
         guild=guild,
@@ -189,7 +138,6 @@ async def stage_new_game(session: AsyncSession, actor: permissions.Actor, draft:
         status=GameStatus.SCHEDULED,
         participants=[],
         **fields,
-        **seat_settings,
     )
     session.add(game)
     await session.flush()
@@ -218,61 +166,13 @@ async def update_game(
         raise StaleVersion("the game was changed by someone else; reload it and try again")
     if game.status in status.FINAL:
         raise ValidationError(f"a {game.status.value.lower()} game cannot be edited")
-    given = changes.model_fields_set
+    accepted = checked_changes(game, changes, now)
     changed: list[str] = []
 
     def assign(field: str, value: object) -> None:
         if getattr(game, field) != value:
             setattr(game, field, value)
             changed.append(field)
-
-    checks = Checks()
-    accepted: dict[str, object] = {}
-    if "title" in given and changes.title is not None:
-        accepted["title"] = checks.run(rules.clean_title, changes.title)
-    for field, limit in (
-        ("description", rules.TEXT_MAX),
-        ("location", rules.LOCATION_MAX),
-        ("signup_instructions", rules.TEXT_MAX),
-    ):
-        value = getattr(changes, field)
-        if field in given and value is not None:
-            accepted[field] = checks.run(rules.clean_text, value, field, limit)
-    if "duration_minutes" in given and changes.duration_minutes is not None:
-        accepted["duration_minutes"] = checks.run(rules.check_duration, changes.duration_minutes)
-    if "scheduled_at" in given and changes.scheduled_at is not None:
-        if game.status is not GameStatus.SCHEDULED:
-            checks.problems.append(
-                ("scheduled_at", "a game that has started cannot be rescheduled")
-            )
-        else:
-            accepted["scheduled_at"] = checks.run(rules.check_start, changes.scheduled_at, now)
-    if "reminder_offsets" in given:
-        offsets = changes.reminder_offsets
-        accepted["reminder_offsets"] = (
-            None if offsets is None else checks.run(validate_offsets, offsets)
-        )
-    for field in SEAT_SETTINGS:
-        if field in given:
-            accepted[field] = checks.run(check_seat_setting, field, getattr(changes, field))
-    if "quorum_deadline_minutes" in given:
-        deadline = changes.quorum_deadline_minutes
-        accepted["quorum_deadline_minutes"] = (
-            None if deadline is None else checks.run(validate_deadline, deadline)
-        )
-    if "remind_maybe" in given:
-        accepted["remind_maybe"] = changes.remind_maybe
-    new_max = game.max_players
-    if "max_players" in given and changes.max_players is not None:
-        checked = checks.run(rules.check_max_players, changes.max_players)
-        accepted["max_players"] = checked
-        new_max = rules.MAX_PLAYERS_LIMIT if checked is None else checked
-    new_min = game.min_players
-    if "min_players" in given and changes.min_players is not None:
-        new_min = changes.min_players
-        accepted["min_players"] = new_min
-    checks.run(rules.check_min_players, new_min, new_max)
-    checks.raise_any()
 
     old_max = game.max_players
     for field, value in accepted.items():
