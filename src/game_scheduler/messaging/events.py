@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Self
@@ -178,10 +178,21 @@ def make_event(event_type: EventType, payload: _Payload) -> Envelope:
     expected = PAYLOADS[event_type]
     if not isinstance(payload, expected):
         raise TypeError(f"{event_type} carries {expected.__name__}, not {type(payload).__name__}")
-    # Built from values already of the right types: validated once, as the payload above.
+    return _envelope(event_type, payload.model_dump(mode="json"))
+
+
+def dm_to_each(dm: SendDm, recipients: Iterable[int]) -> list[Envelope]:
+    """``dm`` as sent to each of ``recipients`` (its own recipient stands for them): validated
+    and turned into JSON once, not once per recipient (a reminder goes to a whole lineup)."""
+    data = dm.model_dump(mode="json")
+    return [
+        _envelope(EventType.SEND_DM, {**data, "recipient_discord_id": str(discord_id)})
+        for discord_id in recipients
+    ]
+
+
+def _envelope(event_type: EventType, data: dict[str, Any]) -> Envelope:
+    # Built from values already of the right types (a validated payload's JSON form).
     return Envelope.model_construct(
-        event_id=uuid.uuid4(),
-        event_type=event_type,
-        occurred_at=datetime.now(UTC),
-        data=payload.model_dump(mode="json"),
+        event_id=uuid.uuid4(), event_type=event_type, occurred_at=datetime.now(UTC), data=data
     )

@@ -2,7 +2,15 @@
 
 import json
 
-from game_scheduler.messaging.events import Envelope, EventType, GameRef, make_event
+from game_scheduler.messaging.events import (
+    DmKind,
+    Envelope,
+    EventType,
+    GameRef,
+    SendDm,
+    dm_to_each,
+    make_event,
+)
 
 
 def _event() -> Envelope:
@@ -59,3 +67,24 @@ def test_an_envelope_stored_otherwise_is_encoded_again():
     envelope = _event()
     stored = json.dumps(envelope.model_dump(mode="json"), indent=1)
     assert Envelope.from_stored(stored).to_bytes() == envelope.to_bytes()
+
+
+def test_one_dm_to_each_recipient_is_that_dm_with_their_id():
+    dm = SendDm(
+        recipient_discord_id="11",
+        kind=DmKind.REMINDER,
+        game_id=7,
+        title="Catan",
+        starts_at=1_800_000_000,
+        offset_minutes=60,
+        reminder_id=3,
+        guild_discord_id="21",
+        channel_discord_id="31",
+    )
+    events = dm_to_each(dm, [11, 12, 13])
+    assert [e.event_type for e in events] == [EventType.SEND_DM] * 3
+    assert [e.payload() for e in events] == [
+        dm.model_copy(update={"recipient_discord_id": r}) for r in ("11", "12", "13")
+    ]
+    assert len({e.event_id for e in events}) == 3
+    assert dm_to_each(dm, []) == []

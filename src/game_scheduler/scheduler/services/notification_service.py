@@ -17,7 +17,7 @@ from game_scheduler.database import lock_for_write_sync
 from game_scheduler.domain import reminders, rsvp
 from game_scheduler.domain.reminders import ReminderStatus
 from game_scheduler.domain.status import GameStatus
-from game_scheduler.messaging.events import DmKind, Envelope, EventType, SendDm, make_event
+from game_scheduler.messaging.events import DmKind, Envelope, SendDm, dm_to_each
 from game_scheduler.messaging.outbox import SyncEventPublisher, commit_and_publish_sync, stage_many
 from game_scheduler.models import Channel, Game, Guild, Participant, Reminder, User
 
@@ -212,30 +212,28 @@ def _reminder_dms(
     players, and the maybe players if the setting says so; never the waitlist. A game-wide
     reminder skips those with personal offsets; a personal one is theirs alone."""
     reminder = claim.reminder
-    return [
-        make_event(
-            EventType.SEND_DM,
-            SendDm(
-                recipient_discord_id=str(discord_id),
-                kind=DmKind.REMINDER,
-                game_id=reminder.game_id,
-                title=claim.title,
-                starts_at=int(claim.scheduled_at.timestamp()),
-                offset_minutes=reminder.offset_minutes,
-                reminder_id=reminder.id,
-                guild_discord_id=str(claim.guild_discord_id),
-                channel_discord_id=str(claim.channel_discord_id),
-            ),
-        )
-        for discord_id in reminders.recipients(
-            claim.host_discord_id,
-            confirmed,
-            maybe,
-            remind_maybe=claim.remind_maybe,
-            audience=claim.audience_discord_id,
-            personal=personal,
-        )
-    ]
+    recipients = reminders.recipients(
+        claim.host_discord_id,
+        confirmed,
+        maybe,
+        remind_maybe=claim.remind_maybe,
+        audience=claim.audience_discord_id,
+        personal=personal,
+    )
+    if not recipients:
+        return []
+    dm = SendDm(
+        recipient_discord_id=str(recipients[0]),
+        kind=DmKind.REMINDER,
+        game_id=reminder.game_id,
+        title=claim.title,
+        starts_at=int(claim.scheduled_at.timestamp()),
+        offset_minutes=reminder.offset_minutes,
+        reminder_id=reminder.id,
+        guild_discord_id=str(claim.guild_discord_id),
+        channel_discord_id=str(claim.channel_discord_id),
+    )
+    return dm_to_each(dm, recipients)
 
 
 def _skip(claim: _Claim, now: datetime) -> None:
