@@ -9,7 +9,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
-from sqlalchemy import ARRAY, String, Update, any_, bindparam, insert, update
+from sqlalchemy import ARRAY, String, Table, Update, any_, bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -24,15 +24,17 @@ log = logging.getLogger(__name__)
 
 _STAGED = "outbox_staged"
 # Mark events published: ``= ANY(:ids)`` on PostgreSQL (one array parameter), an ``IN`` list
-# on SQLite. Both built once, the ids and the time passed at execution.
+# on SQLite. Both built once, the ids and the time passed at execution, on the table: an ORM
+# entity's UPDATE is copied with annotations at each execution, and its cache key made again.
+_OUTBOX = cast(Table, OutboxEvent.__table__)
 _MARK_ANY = (
-    update(OutboxEvent)
-    .where(OutboxEvent.event_id == any_(bindparam("ids", type_=ARRAY(String))))
+    update(_OUTBOX)
+    .where(_OUTBOX.c.event_id == any_(bindparam("ids", type_=ARRAY(String))))
     .values(published_at=bindparam("now"))
 )
 _MARK_IN = (
-    update(OutboxEvent)
-    .where(OutboxEvent.event_id.in_(bindparam("ids", expanding=True)))
+    update(_OUTBOX)
+    .where(_OUTBOX.c.event_id.in_(bindparam("ids", expanding=True)))
     .values(published_at=bindparam("now"))
 )
 

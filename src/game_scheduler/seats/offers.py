@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from game_scheduler.config import get_settings
@@ -59,20 +59,27 @@ def policy_for(game: Game) -> SeatPolicy:
     )
 
 
+# Built once, on the table: an ORM entity's UPDATE is copied with annotations at each
+# execution and its cache key made again (every leave closes its player's offers). A table's
+# UPDATE does not flush the session first; offers are flushed as they are opened (``_open``).
+_OFFERS = cast(Table, SeatOffer.__table__)
+_CLOSE = (
+    update(_OFFERS)
+    .where(_OFFERS.c.participant_id.in_(bindparam("ids", expanding=True)))
+    .where(_OFFERS.c.resolved_at.is_(None))
+    .values(resolved_at=bindparam("closed_at"), outcome=bindparam("closed_as"))
+    .returning(_OFFERS.c.kind)
+)
+
+
 def close_offers(
     session: Session, participant_ids: Sequence[int], outcome: Outcome, now: datetime
 ) -> list[OfferKind]:
     """Resolve the open offers of these signups; the kinds of those closed."""
     if not participant_ids:
         return []
-    kinds = session.execute(
-        update(SeatOffer)
-        .where(SeatOffer.participant_id.in_(participant_ids), SeatOffer.resolved_at.is_(None))
-        .values(resolved_at=now, outcome=outcome.value)
-        .returning(SeatOffer.kind)
-        .execution_options(synchronize_session=False)
-    ).scalars()
-    return [OfferKind(kind) for kind in kinds]
+    closing = {"ids": list(participant_ids), "closed_at": now, "closed_as": outcome.value}
+    return [OfferKind(kind) for kind in session.execute(_CLOSE, closing).scalars()]
 
 
 def open_offer_holders(session: Session, game_id: int, kind: OfferKind) -> set[int]:
