@@ -11,7 +11,7 @@ from game_scheduler.messaging.events import DmKind, EventType
 from game_scheduler.models import Reminder, utcnow
 from game_scheduler.scheduler.tasks.check_notifications import check_upcoming_notifications
 from game_scheduler.services import games, signups
-from tests.integration.scheduler.conftest import collect
+from tests.integration.scheduler.conftest import collect, wait_for
 from tests.support.amqp import tap
 from tests.support.factories import CHANNEL_ID, HOST_ID, member, player_id, seed_channel
 from tests.support.members import seed_member
@@ -69,9 +69,12 @@ async def test_due_reminder_reaches_host_and_confirmed_players_once(worker, rabb
 
 
 async def test_reschedule_after_enqueue_fires_at_the_new_time_only(worker, rabbitmq_url):
-    game_id, confirmed, _ = await post_game(timedelta(seconds=3), waitlisted=0)
+    game_id, confirmed, _ = await post_game(timedelta(seconds=6), waitlisted=0)
     with tap(rabbitmq_url, "notification.#") as t:
         check_upcoming_notifications.delay()
+        # Moved once its send task exists: a move racing the check would leave the row locked
+        # and skipped, for the next dispatch (beat's, each second; none runs here) to enqueue.
+        wait_for(lambda: reminder_row(game_id).enqueued_for is not None, timeout=60)
         old_due = reminder_row(game_id).due_at
         async with get_db_session() as session:
             game = await games.update_game(
