@@ -3,7 +3,6 @@
 import json
 
 from game_scheduler.messaging.events import (
-    DmKind,
     Envelope,
     EventType,
     GameRef,
@@ -11,6 +10,7 @@ from game_scheduler.messaging.events import (
     dm_to_each,
     make_event,
 )
+from tests.support.events import send_dm
 
 
 def _event() -> Envelope:
@@ -70,17 +70,8 @@ def test_an_envelope_stored_otherwise_is_encoded_again():
 
 
 def test_one_dm_to_each_recipient_is_that_dm_with_their_id():
-    dm = SendDm(
-        recipient_discord_id="11",
-        kind=DmKind.REMINDER,
-        game_id=7,
-        title="Catan",
-        starts_at=1_800_000_000,
-        offset_minutes=60,
-        reminder_id=3,
-        guild_discord_id="21",
-        channel_discord_id="31",
-    )
+    dm = send_dm().payload()
+    assert isinstance(dm, SendDm)
     events = dm_to_each(dm, [11, 12, 13])
     assert [e.event_type for e in events] == [EventType.SEND_DM] * 3
     assert [e.payload() for e in events] == [
