@@ -18,9 +18,9 @@ from game_scheduler.database import get_db_session
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.errors import ValidationError
 from game_scheduler.models import Game
-from game_scheduler.services import hosted_games, templates, zones
+from game_scheduler.services import game_defaults, hosted_games, templates, zones
+from game_scheduler.services.game_defaults import GameDefaults
 from game_scheduler.services.hosted_games import CHOICES_MAX
-from game_scheduler.services.templates import GameDefaults
 
 Interaction = discord.Interaction[Any]
 CHOICE_NAME_MAX = 100  # Discord's limit on an autocomplete choice's name
@@ -86,7 +86,9 @@ async def starting_fields(
         raise ValidationError("start from a template or from a game, not both", "template")
     async with get_db_session() as session:
         if template_id is not None:
-            return await templates.game_fields_from_template(session, actor, guild_id, template_id)
+            return await game_defaults.game_fields_from_template(
+                session, actor, guild_id, template_id
+            )
         if game_id is not None:
-            return await templates.game_fields_from_game(session, actor, game_id)
+            return await game_defaults.game_fields_from_game(session, actor, game_id)
     return None

@@ -23,8 +23,8 @@ from game_scheduler.domain.checks import Checks
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.errors import ValidationError
 from game_scheduler.services import games, series, zones
+from game_scheduler.services.game_defaults import GameDefaults
 from game_scheduler.services.loading import check_can_manage, load_game
-from game_scheduler.services.templates import GameDefaults
 
 Scope = Literal["this", "following"]
 NOT_A_SERIES = (

@@ -8,10 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from game_scheduler.errors import NotFound
 from game_scheduler.models import utcnow
-from game_scheduler.services import templates
+from game_scheduler.services import game_defaults
 from game_scheduler.services.auth.principal import Principal
+from game_scheduler.services.game_defaults import GameDefaults
 from game_scheduler.services.loading import load_game
-from game_scheduler.services.templates import GameDefaults
 from game_scheduler.web.forms import local_value, offsets_value
 from game_scheduler.web.game_form import GameForm, setting_values
 
@@ -57,11 +57,11 @@ async def prefilled(
     """The form from ``?template=<id>`` or ``?from=<game id>`` (a game of this server), if any."""
     actor = principal.actor
     if re.fullmatch(r"\d{1,18}", template):
-        defaults = await templates.game_fields_from_template(db, actor, guild_id, int(template))
+        defaults = await game_defaults.game_fields_from_template(db, actor, guild_id, int(template))
         return form_of_defaults(defaults, channel_ids, zone)
     if re.fullmatch(r"\d{1,18}", from_game):
         game = await load_game(db, int(from_game), actor)
         if game.guild.discord_id != guild_id:
             raise NotFound(f"game {from_game} not found in this server")
-        return form_of_defaults(templates.defaults_of_game(game, utcnow()), channel_ids)
+        return form_of_defaults(game_defaults.defaults_of_game(game, utcnow()), channel_ids)
     return None

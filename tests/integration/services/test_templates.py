@@ -8,7 +8,7 @@ import pytest
 from game_scheduler.database import get_db_session
 from game_scheduler.errors import NotAllowed, ValidationError
 from game_scheduler.models import utcnow
-from game_scheduler.services import templates
+from game_scheduler.services import game_defaults, templates
 from game_scheduler.services.templates import TemplateDraft
 from tests.support.factories import CHANNEL_ID, GUILD_ID, HOST_ID, create_game, member, seed_channel
 
@@ -29,10 +29,10 @@ async def test_template_fields_are_the_form_defaults(db_url):
     async with get_db_session() as db:
         saved = await templates.create_template(db, MANAGER, GUILD_ID, DRAFT)
     async with get_db_session() as db:
-        defaults = await templates.game_fields_from_template(
+        defaults = await game_defaults.game_fields_from_template(
             db, member(HOST_ID), GUILD_ID, saved.id
         )
-    assert defaults == templates.GameDefaults(
+    assert defaults == game_defaults.GameDefaults(
         title="Board games",
         channel_discord_id=CHANNEL_ID,
         duration_minutes=150,
@@ -49,16 +49,16 @@ async def test_a_duplicate_is_a_new_game_without_players(db_url):
     await seed_channel()
     original = await create_game(title="Raid", max_players=3)
     async with get_db_session() as db:
-        fields = await templates.game_fields_from_game(db, member(HOST_ID), original.id)
+        fields = await game_defaults.game_fields_from_game(db, member(HOST_ID), original.id)
     assert fields.scheduled_at == original.scheduled_at + timedelta(days=7)
     async with get_db_session() as db:
-        copy = await templates.duplicate_game(db, member(HOST_ID), original.id)
+        copy = await game_defaults.duplicate_game(db, member(HOST_ID), original.id)
     assert (copy.title, copy.max_players, copy.participants) == ("Raid", 3, [])
     assert copy.scheduled_at == original.scheduled_at + timedelta(days=7)
     assert copy.id != original.id
     async with get_db_session() as db:
         with pytest.raises(ValidationError):
-            await templates.duplicate_game(
+            await game_defaults.duplicate_game(
                 db, member(HOST_ID), original.id, utcnow() - timedelta(minutes=1)
             )
 
@@ -90,7 +90,7 @@ async def test_a_duplicate_keeps_the_games_own_rules(db_url):
         remind_maybe=False,
     )
     async with get_db_session() as db:
-        copy = await templates.duplicate_game(db, member(HOST_ID), original.id)
+        copy = await game_defaults.duplicate_game(db, member(HOST_ID), original.id)
     assert (copy.quorum_deadline_minutes, copy.seat_mode, copy.offer_window_minutes) == (
         0,
         "offer",
@@ -99,7 +99,7 @@ async def test_a_duplicate_keeps_the_games_own_rules(db_url):
     assert (copy.reconfirm_frees_seat, copy.remind_maybe) == (True, False)
     inherits = await create_game(title="Inherits")
     async with get_db_session() as db:
-        plain = await templates.duplicate_game(db, member(HOST_ID), inherits.id)
+        plain = await game_defaults.duplicate_game(db, member(HOST_ID), inherits.id)
     assert plain.quorum_deadline_minutes is None
     assert plain.seat_mode is None
     assert plain.remind_maybe is None

@@ -19,7 +19,7 @@ from game_scheduler.api.schemas.history import (
 )
 from game_scheduler.api.schemas.types import MAX_ID, Snowflake
 from game_scheduler.domain.history import parse_month
-from game_scheduler.services import history, queries, stats, templates
+from game_scheduler.services import game_defaults, history, queries, stats
 
 router = APIRouter(prefix="/api/v1", tags=["history"])
 
@@ -37,7 +37,7 @@ async def duplicate_game(
 ) -> GameDetailOut:
     """Post a copy of any game you can see (no players), at ``scheduled_at`` or a week on."""
     start = None if body is None else body.scheduled_at
-    game = await templates.duplicate_game(db, actor, game_id, start)
+    game = await game_defaults.duplicate_game(db, actor, game_id, start)
     return GameDetailOut.of_detail(await queries.get_game(db, actor, game.id))
 
 

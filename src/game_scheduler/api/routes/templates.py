@@ -11,7 +11,7 @@ from game_scheduler.api.errors import ERROR_RESPONSES, WRITE_RESPONSES
 from game_scheduler.api.schemas.games import GameDetailOut
 from game_scheduler.api.schemas.history import FromTemplate, TemplateIn, TemplateOut
 from game_scheduler.api.schemas.types import MAX_ID, Snowflake
-from game_scheduler.services import queries, templates
+from game_scheduler.services import game_defaults, queries, templates
 
 router = APIRouter(prefix="/api/v1/guilds/{guild_id}/templates", tags=["templates"])
 
@@ -70,7 +70,7 @@ async def create_game_from_template(
     body: FromTemplate,
 ) -> GameDetailOut:
     """Post a game with the template's fields (needs a host role in the channel)."""
-    game = await templates.create_from_template(
+    game = await game_defaults.create_from_template(
         db, actor, guild_id, template_id, body.scheduled_at, body.channel_id
     )
     return GameDetailOut.of_detail(await queries.get_game(db, actor, game.id))
