@@ -34,7 +34,9 @@ from game_scheduler import database  # noqa: E402
 from game_scheduler.messaging.events import EventType  # noqa: E402
 from game_scheduler.models import Game, OutboxEvent, utcnow  # noqa: E402
 from game_scheduler.scheduler.celery_app import app  # noqa: E402
-from game_scheduler.scheduler.services.quorum_checks import find_quorum_candidates  # noqa: E402
+from game_scheduler.scheduler.services.quorum_candidates import (  # noqa: E402
+    find_quorum_candidates,
+)
 
 PLAYERS = 10
 CHUNK = 1000
