@@ -22,7 +22,7 @@ from game_scheduler.domain import status
 from game_scheduler.domain.checks import Checks
 from game_scheduler.domain.permissions import Actor
 from game_scheduler.errors import ValidationError
-from game_scheduler.services import games, series, zones
+from game_scheduler.services import games, series_split, zones
 from game_scheduler.services.game_defaults import GameDefaults
 from game_scheduler.services.loading import check_can_manage, load_game
 
@@ -124,7 +124,7 @@ async def edit_answer(
     async with get_db_session() as session:
         changes = games.GameChanges(**given)
         if scope == "following" and given:  # nothing changed: no reason to split the series
-            game = await series.update_following(session, actor, game_id, changes, version)
+            game = await series_split.update_following(session, actor, game_id, changes, version)
             verb = "Updated this and the following games of"
         else:
             game = await games.update_game(session, actor, game_id, changes, version)

@@ -10,7 +10,7 @@ from game_scheduler.database import get_db_session, get_sync_db_session
 from game_scheduler.domain.series import starts_between, zone_of
 from game_scheduler.models import Game, GameSeries, GameStatus, Participant, User, utcnow
 from game_scheduler.scheduler.services.series import materialise_all
-from game_scheduler.services import games, signups
+from game_scheduler.services import games, series_split, signups
 from game_scheduler.services import series as series_service
 from tests.support.factories import HOST_ID, member, player_id, seed_channel
 from tests.support.series import KeepingPublisher, create_weekly
@@ -56,7 +56,7 @@ async def three_weeks_with_players() -> tuple[GameSeries, list[Game], list[int]]
 async def test_this_and_following_splits_and_keeps_earlier_games_and_rosters(db_url):
     plan, (first, second, third), players = await three_weeks_with_players()
     async with get_db_session() as session:
-        await series_service.update_following(
+        await series_split.update_following(
             session,
             HOST,
             second.id,

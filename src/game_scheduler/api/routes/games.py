@@ -18,7 +18,7 @@ from game_scheduler.api.schemas.games import (
 from game_scheduler.api.schemas.types import MAX_ID, Snowflake, UtcDateTime
 from game_scheduler.errors import ValidationError
 from game_scheduler.models import GameStatus
-from game_scheduler.services import games, queries, series
+from game_scheduler.services import games, queries, series, series_split
 
 router = APIRouter(prefix="/api/v1/games", tags=["games"])
 
@@ -83,7 +83,7 @@ async def update_game(
     ``scope: "following"`` on a series game changes it and every later one (splits the series).
     """
     if body.scope == "following":
-        await series.update_following(db, actor, game_id, body.to_changes(), body.version)
+        await series_split.update_following(db, actor, game_id, body.to_changes(), body.version)
     else:
         await games.update_game(
             db, actor, game_id, body.to_changes(), body.version, reconfirm=body.reconfirm

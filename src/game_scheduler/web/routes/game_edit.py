@@ -12,7 +12,7 @@ from game_scheduler.domain.status import FINAL
 from game_scheduler.domain.zones import zone_names
 from game_scheduler.errors import NotAllowed, NotFound, StaleVersion, ValidationError
 from game_scheduler.models import GameTemplate
-from game_scheduler.services import games, queries, series, settings, templates, zones
+from game_scheduler.services import games, queries, series, series_split, settings, templates, zones
 from game_scheduler.services.auth.principal import Principal
 from game_scheduler.services.reminders import inherited_offsets
 from game_scheduler.web.defaults_form import inherited
@@ -182,7 +182,9 @@ async def update_game(request: Request, db: DbSession, post: Posted, game_id: Ga
         following = post.text(SCOPE_FIELD) == "following" and detail.game.series_id is not None
         try:
             if following:
-                await series.update_following(db, post.principal.actor, game_id, changes, version)
+                await series_split.update_following(
+                    db, post.principal.actor, game_id, changes, version
+                )
             else:
                 await games.update_game(
                     db,
