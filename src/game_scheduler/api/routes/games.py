@@ -8,13 +8,8 @@ from fastapi import APIRouter, Body, Path, Query
 
 from game_scheduler.api.deps import CurrentActor, DbSession, WritingActor
 from game_scheduler.api.errors import ERROR_RESPONSES, WRITE_RESPONSES
-from game_scheduler.api.schemas.games import (
-    GameCancel,
-    GameCreate,
-    GameDetailOut,
-    GamePageOut,
-    GameUpdate,
-)
+from game_scheduler.api.schemas.game_inputs import GameCancel, GameCreate, GameUpdate
+from game_scheduler.api.schemas.games import GameDetailOut, GamePageOut
 from game_scheduler.api.schemas.types import MAX_ID, Snowflake, UtcDateTime
 from game_scheduler.errors import ValidationError
 from game_scheduler.models import GameStatus

@@ -6,7 +6,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
-from game_scheduler.api.schemas.games import Deadline, OfferWindow, Offsets, Players, SeatModeIn
+from game_scheduler.api.schemas.game_inputs import (
+    Deadline,
+    OfferWindow,
+    Offsets,
+    Players,
+    SeatModeIn,
+)
 from game_scheduler.api.schemas.types import SNOWFLAKE_PATTERN, Snowflake, _parse_snowflake
 from game_scheduler.api.schemas.zoned import ZoneName
 from game_scheduler.domain.quorum import MAX_NUDGE_MINUTES, QuorumAction

@@ -7,17 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game_scheduler.api.schemas.games import (
-    Duration,
-    GameOut,
-    Location,
-    Offsets,
-    PlayerOut,
-    Players,
-    Text,
-    Title,
-    UserOut,
-)
+from game_scheduler.api.schemas.game_inputs import Duration, Location, Offsets, Players, Text, Title
+from game_scheduler.api.schemas.games import GameOut, PlayerOut, UserOut
 from game_scheduler.api.schemas.types import Snowflake, UtcDateTime
 from game_scheduler.domain.attendance import Mark
 from game_scheduler.models import GameTemplate

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from game_scheduler.api.schemas.games import (
+from game_scheduler.api.schemas.game_inputs import (
     Duration,
     GameCreate,
     Location,
@@ -14,8 +14,8 @@ from game_scheduler.api.schemas.games import (
     Players,
     Text,
     Title,
-    UserOut,
 )
+from game_scheduler.api.schemas.games import UserOut
 from game_scheduler.api.schemas.recurrence import RecurrenceIn
 from game_scheduler.api.schemas.types import Snowflake
 from game_scheduler.domain.series import CarryMode
